@@ -1,0 +1,86 @@
+"""People who log in. The e-mail is the login; the role chooses the home page."""
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    APPLICANT = "applicant", _("Association (porteur de projet)")
+    STAFF = "staff", _("Équipe FORIM")
+    ADMIN = "admin", _("Administrateur FORIM")
+    REVIEWER = "reviewer", _("Évaluateur")
+    OPERATOR = "operator", _("Opérateur d'appui (OPAP)")
+    PARTNER = "partner", _("Partenaire cofinanceur")
+    COORDINATOR = "coordinator", _("Coordinateur de réseau (FOSIM/COSIM)")
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("L'adresse e-mail est obligatoire.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_superuser=True, role=Role.ADMIN)
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username):
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("adresse e-mail"), unique=True)
+    first_name = models.CharField(_("prénom"), max_length=150, blank=True)
+    last_name = models.CharField(_("nom"), max_length=150, blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices, default=Role.APPLICANT)
+    language = models.CharField(
+        _("langue"), max_length=5, choices=[("fr", "Français"), ("en", "English")], default="fr"
+    )
+    is_active = models.BooleanField(_("actif"), default=True)
+    date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+        ordering = ["last_name", "first_name", "email"]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def get_full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self):
+        return self.first_name or self.email
+
+    @property
+    def is_staff(self):
+        """Django admin access: FORIM administrators only."""
+        return self.is_active and (self.is_superuser or self.role == Role.ADMIN)
+
+    @property
+    def is_forim_staff(self):
+        return self.is_active and (self.is_superuser or self.role in {Role.STAFF, Role.ADMIN})
+
+    @property
+    def is_forim_admin(self):
+        return self.is_staff

@@ -1,0 +1,1 @@
+"""Events of the network (trainings, ceremonies, the JIM) and registrations."""

@@ -1,0 +1,42 @@
+"""`/healthz`: 200 when the database and the broker answer, 503 otherwise."""
+
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+
+def check_database():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any driver error means "down"
+        return False, exc.__class__.__name__
+    return True, connection.vendor
+
+
+def check_broker():
+    if not settings.CELERY_BROKER_URL:
+        return True, "eager"
+    from forim_portal.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:  # unreachable broker, refused, timeout
+        return False, exc.__class__.__name__
+    return True, conn.transport_cls if isinstance(conn.transport_cls, str) else "ok"
+
+
+@never_cache
+def healthz(request):
+    database_ok, database_detail = check_database()
+    broker_ok, broker_detail = check_broker()
+    ok = database_ok and broker_ok
+    body = {
+        "status": "ok" if ok else "error",
+        "database": {"ok": database_ok, "detail": database_detail},
+        "broker": {"ok": broker_ok, "detail": broker_detail},
+    }
+    return JsonResponse(body, status=200 if ok else 503)

@@ -1,0 +1,46 @@
+from django.contrib import admin
+
+from .models import Application, BudgetLine, Call, Criterion, Programme, Transition
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "is_active"]
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 0
+
+
+@admin.register(Call)
+class CallAdmin(admin.ModelAdmin):
+    list_display = ["title", "programme", "year", "opens_at", "deadline", "envelope"]
+    list_filter = ["programme", "year"]
+    inlines = [CriterionInline]
+
+
+class BudgetLineInline(admin.TabularInline):
+    model = BudgetLine
+    extra = 0
+
+
+class TransitionInline(admin.TabularInline):
+    model = Transition
+    extra = 0
+    can_delete = False
+    readonly_fields = ["name", "from_state", "to_state", "by", "at", "comment"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    """Read-mostly: the status changes only through the workflow, never by editing here."""
+
+    list_display = ["reference", "title", "organisation", "call", "status", "amount_requested"]
+    list_filter = ["status", "call"]
+    search_fields = ["reference", "title", "organisation__name"]
+    readonly_fields = ["status", "reference", "lock_version", "submitted_at"]
+    inlines = [BudgetLineInline, TransitionInline]

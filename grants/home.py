@@ -1,0 +1,32 @@
+"""Home-page sections for each role, about dossiers."""
+
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from .models import Application, Call
+from .rules import visible_applications
+from .states import State
+
+
+def applicant_section(request):
+    organisation = request.organisation
+    applications = []
+    if organisation:
+        applications = list(Application.objects.filter(organisation=organisation).select_related("call").order_by("-created_at")[:10])
+    return {"title": _("Mes dossiers"), "template": "grants/home/applicant.html", "applications": applications, "organisation": organisation}
+
+
+def staff_section(request):
+    counts = dict(Application.objects.values_list("status").annotate(n=Count("id")).order_by())
+    rows = [(State(code).label, counts.get(code, 0)) for code in State.values if counts.get(code)]
+    open_calls = list(Call.objects.select_related("programme").order_by("-deadline")[:5])
+    return {"title": _("Les dossiers en un coup d'œil"), "template": "grants/home/staff.html", "rows": rows, "calls": open_calls}
+
+
+def reviewer_section(request):
+    applications = list(visible_applications(request.user).select_related("call")[:20])
+    return {"title": _("Dossiers à évaluer"), "template": "grants/home/reviewer.html", "applications": applications}
+
+
+def partner_section(request):
+    return {"title": _("Projets cofinancés"), "template": "grants/home/partner.html", "applications": []}

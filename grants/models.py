@@ -1,0 +1,217 @@
+"""Programmes, calls and their rules, applications (dossiers) and their audit trail."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from members.models import Organisation
+
+from .states import State
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+ZERO = Decimal("0.00")
+
+
+class Programme(models.Model):
+    code = models.SlugField(_("code"), max_length=20, unique=True, help_text=_("Préfixe des références, ex. PRA"))
+    name = models.CharField(_("nom"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("actif"), default=True)
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Call(models.Model):
+    """A call for proposals. Its rules are data that FORIM staff edit, never constants."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="calls")
+    year = models.PositiveIntegerField(_("année"))
+    title = models.CharField(_("intitulé"), max_length=200)
+    description = models.TextField(_("présentation"), blank=True)
+    opens_at = models.DateTimeField(_("ouverture"))
+    deadline = models.DateTimeField(_("date limite de dépôt"))
+    envelope = models.DecimalField(_("enveloppe budgétaire (€)"), **MONEY, default=ZERO)
+    # Rules
+    max_grant = models.DecimalField(_("subvention maximale (€)"), **MONEY, default=Decimal("15000.00"))
+    max_grant_share = models.DecimalField(
+        _("part maximale du coût total (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("70.00"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    min_total_budget = models.DecimalField(_("budget total minimal (€)"), **MONEY, default=ZERO)
+    max_total_budget = models.DecimalField(_("budget total maximal (€)"), **MONEY, default=Decimal("120000.00"))
+    min_association_age_months = models.PositiveIntegerField(_("ancienneté minimale de l'association (mois)"), default=0)
+    max_duration_months = models.PositiveIntegerField(_("durée maximale du projet (mois)"), default=24)
+    eligible_countries = CountryField(
+        _("pays éligibles"), multiple=True, blank=True, help_text=_("Vide : tous les pays de la liste CAD de l'OCDE")
+    )
+    excluded_countries = CountryField(_("pays exclus"), multiple=True, blank=True)
+    sectors = models.JSONField(_("secteurs éligibles"), default=list, blank=True)
+    required_documents = models.JSONField(_("pièces obligatoires"), default=list, blank=True)
+    operator_visa_required = models.BooleanField(_("visa de l'opérateur d'appui obligatoire"), default=True)
+    tranche_split = models.JSONField(
+        _("répartition des versements (%)"), default=list, blank=True, help_text=_("Ex. [70, 30]")
+    )
+    reviewers_per_application = models.PositiveSmallIntegerField(_("évaluateurs par dossier"), default=2)
+    anonymous_review = models.BooleanField(_("évaluation sans l'identité du porteur"), default=False)
+    last_reference_number = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("appel à projets")
+        verbose_name_plural = _("appels à projets")
+        ordering = ["-year", "programme__name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(deadline__gt=models.F("opens_at")), name="call_deadline_after_opening"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def is_open(self, at=None):
+        at = at or timezone.now()
+        return self.opens_at <= at < self.deadline
+
+
+class Criterion(models.Model):
+    """One line of the call's scoring grid."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria")
+    label = models.CharField(_("critère"), max_length=200)
+    guidance = models.TextField(_("aide à la notation"), blank=True)
+    weight = models.DecimalField(_("poids"), max_digits=5, decimal_places=2, default=Decimal("1.00"))
+    scale_max = models.PositiveSmallIntegerField(_("note maximale"), default=5)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("critère d'évaluation")
+        verbose_name_plural = _("grille d'évaluation")
+        ordering = ["call", "position", "id"]
+
+    def __str__(self):
+        return self.label
+
+
+class Application(models.Model):
+    """A dossier: an association's application to a call, from draft to closure."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="applications")
+    operator = models.ForeignKey(
+        Organisation,
+        verbose_name=_("opérateur d'appui"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accompanied_applications",
+    )
+    status = models.CharField(_("statut"), max_length=30, choices=State.choices, default=State.DRAFT, db_index=True)
+    reference = models.CharField(_("référence"), max_length=30, unique=True, null=True, blank=True)
+    # Project
+    title = models.CharField(_("titre du projet"), max_length=255, blank=True)
+    country = CountryField(_("pays du projet"), blank=True)
+    locality = models.CharField(_("localité"), max_length=200, blank=True)
+    sector = models.CharField(_("secteur"), max_length=20, blank=True)
+    local_partner = models.CharField(_("partenaire local"), max_length=255, blank=True)
+    beneficiaries = models.TextField(_("bénéficiaires"), blank=True)
+    beneficiaries_count = models.PositiveIntegerField(_("nombre de bénéficiaires directs"), null=True, blank=True)
+    context = models.TextField(_("contexte et justification"), blank=True)
+    sector_policy = models.TextField(_("cohérence avec la politique sectorielle nationale"), blank=True)
+    objectives = models.TextField(_("objectifs"), blank=True)
+    activities = models.TextField(_("activités"), blank=True)
+    expected_results = models.TextField(_("résultats attendus"), blank=True)
+    sustainability = models.TextField(_("pérennité"), blank=True)
+    start_date = models.DateField(_("date de démarrage"), null=True, blank=True)
+    duration_months = models.PositiveIntegerField(_("durée (mois)"), null=True, blank=True)
+    # Funding plan
+    amount_requested = models.DecimalField(_("montant demandé au FORIM (€)"), **MONEY, default=ZERO)
+    own_funds = models.DecimalField(_("fonds propres (€)"), **MONEY, default=ZERO)
+    in_kind = models.DecimalField(_("contributions en nature valorisées (€)"), **MONEY, default=ZERO)
+    local_partner_funds = models.DecimalField(_("apports des partenaires locaux (€)"), **MONEY, default=ZERO)
+    other_funders = models.DecimalField(_("autres financeurs (€)"), **MONEY, default=ZERO)
+    other_funders_detail = models.CharField(_("autres financeurs : lesquels"), max_length=255, blank=True)
+    # Outcome
+    score = models.DecimalField(_("note"), max_digits=5, decimal_places=2, null=True, blank=True)
+    awarded_amount = models.DecimalField(_("montant attribué (€)"), **MONEY, null=True, blank=True)
+    publish_consent = models.BooleanField(_("accepte d'être présenté parmi les lauréats"), default=False)
+    # Bookkeeping
+    lock_version = models.PositiveIntegerField(default=0, help_text="Incremented at every save, to detect stale edits.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["call", "status"])]
+
+    def __str__(self):
+        return f"{self.reference or _('Brouillon')} — {self.title or _('(sans titre)')}"
+
+    @property
+    def funding_total(self):
+        return self.amount_requested + self.own_funds + self.in_kind + self.local_partner_funds + self.other_funders
+
+
+class BudgetCategory(models.TextChoices):
+    INVESTMENT = "investment", _("Investissements (construction, équipements)")
+    SUPPLIES = "supplies", _("Fournitures et consommables")
+    STAFF = "staff", _("Personnel et prestations")
+    TRAINING = "training", _("Formation et sensibilisation")
+    TRAVEL = "travel", _("Déplacements et missions")
+    OPERATING = "operating", _("Fonctionnement")
+    FOLLOWUP = "followup", _("Suivi, évaluation et restitution")
+    IN_KIND = "in_kind", _("Valorisation des contributions en nature")
+    OTHER = "other", _("Divers et imprévus")
+
+
+class BudgetLine(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="budget_lines")
+    category = models.CharField(_("catégorie"), max_length=20, choices=BudgetCategory.choices)
+    label = models.CharField(_("libellé"), max_length=255)
+    quantity = models.DecimalField(_("quantité"), max_digits=10, decimal_places=2, default=Decimal("1"))
+    unit_cost = models.DecimalField(_("coût unitaire (€)"), **MONEY, default=ZERO)
+    amount = models.DecimalField(_("montant (€)"), **MONEY, default=ZERO)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("ligne budgétaire")
+        verbose_name_plural = _("lignes budgétaires")
+        ordering = ["application", "position", "id"]
+
+    def __str__(self):
+        return f"{self.label} : {self.amount} €"
+
+
+class Transition(models.Model):
+    """The audit trail of a dossier: who moved it, when, from which state to which, why."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="transitions")
+    name = models.CharField(_("action"), max_length=40)
+    from_state = models.CharField(_("de"), max_length=30, choices=State.choices)
+    to_state = models.CharField(_("vers"), max_length=30, choices=State.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(_("le"), default=timezone.now)
+    comment = models.TextField(_("motif"), blank=True)
+
+    class Meta:
+        verbose_name = _("changement d'état")
+        verbose_name_plural = _("historique des états")
+        ordering = ["application", "at", "id"]
+
+    def __str__(self):
+        return f"{self.application_id}: {self.from_state} → {self.to_state}"

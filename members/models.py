@@ -1,0 +1,123 @@
+"""The network registry: organisations and who acts for them."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from .choices import Region
+
+
+class OrganisationKind(models.TextChoices):
+    OSIM = "osim", _("Association (OSIM)")
+    FOSIM = "fosim", _("Fédération (FOSIM)")
+    COSIM = "cosim", _("Collectif régional (COSIM)")
+    OPERATOR = "operator", _("Opérateur d'appui (OPAP)")
+    PARTNER = "partner", _("Partenaire cofinanceur")
+    FORIM = "forim", _("FORIM")
+
+
+class OrganisationStatus(models.TextChoices):
+    PENDING = "pending", _("En attente de validation")
+    VALIDATED = "validated", _("Validée")
+    REJECTED = "rejected", _("Refusée")
+
+
+class Organisation(models.Model):
+    kind = models.CharField(_("type"), max_length=10, choices=OrganisationKind.choices, db_index=True)
+    name = models.CharField(_("nom légal"), max_length=255)
+    acronym = models.CharField(_("sigle"), max_length=50, blank=True)
+    rna = models.CharField(
+        _("numéro RNA"), max_length=10, unique=True, null=True, blank=True, help_text=_("W suivi de 9 chiffres")
+    )
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True)
+    created_on = models.DateField(_("date de création"), null=True, blank=True)
+    published_on = models.DateField(_("date de publication au JO"), null=True, blank=True)
+    address = models.CharField(_("adresse"), max_length=255, blank=True)
+    postcode = models.CharField(_("code postal"), max_length=10, blank=True)
+    city = models.CharField(_("ville"), max_length=120, blank=True)
+    region = models.CharField(_("région"), max_length=3, choices=Region.choices, blank=True, db_index=True)
+    department = models.CharField(_("département"), max_length=3, blank=True)
+    website = models.URLField(_("site web"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=OrganisationStatus.choices, default=OrganisationStatus.PENDING, db_index=True
+    )
+    status_reason = models.TextField(_("motif"), blank=True)
+    diaspora_countries = CountryField(_("pays d'origine de la diaspora"), multiple=True, blank=True)
+    intervention_countries = CountryField(_("pays d'intervention"), multiple=True, blank=True)
+    sectors = models.JSONField(_("secteurs"), default=list, blank=True)
+    board_migrant_share = models.DecimalField(
+        _("part du bureau issue des migrations (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    operator = models.ForeignKey(
+        "self",
+        verbose_name=_("opérateur d'appui qui accompagne"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="accompanied",
+        limit_choices_to={"kind": OrganisationKind.OPERATOR},
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    @property
+    def is_validated(self):
+        return self.status == OrganisationStatus.VALIDATED
+
+
+class MemberRole(models.TextChoices):
+    ADMIN = "admin", _("Administrateur")
+    MEMBER = "member", _("Membre")
+    VIEWER = "viewer", _("Lecteur")
+
+
+class Membership(models.Model):
+    """A user acts for an organisation with a role."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("rôle"), max_length=10, choices=MemberRole.choices, default=MemberRole.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membre")
+        verbose_name_plural = _("membres")
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="unique_membership")]
+
+    def __str__(self):
+        return f"{self.user} → {self.organisation} ({self.get_role_display()})"
+
+
+class NetworkLink(models.Model):
+    """An association's membership of a federation (FOSIM) or regional collective (COSIM)."""
+
+    member = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="network_links")
+    network = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="member_links",
+        limit_choices_to={"kind__in": [OrganisationKind.FOSIM, OrganisationKind.COSIM]},
+    )
+    since = models.DateField(_("depuis"), null=True, blank=True)
+    until = models.DateField(_("jusqu'au"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("adhésion à un réseau")
+        verbose_name_plural = _("adhésions à un réseau")
+        constraints = [models.UniqueConstraint(fields=["member", "network"], name="unique_network_link")]
+
+    def __str__(self):
+        return f"{self.member} ∈ {self.network}"

@@ -1,0 +1,111 @@
+import html
+import re
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.core import mail
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from accounts.models import Role
+from tests.conftest import login
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_with_email_lands_on_home(client, applicant):
+    response = client.post(reverse("accounts:login"), {"username": applicant.email.upper(), "password": PASSWORD}, follow=True)
+    assert response.wsgi_request.user == applicant
+    assert response.redirect_chain[-1][0] == reverse("accounts:home")
+
+
+def test_wrong_password_gets_a_clear_french_message(client, applicant):
+    response = client.post(reverse("accounts:login"), {"username": applicant.email, "password": "faux"})
+    assert response.status_code == 200
+    assert "Adresse e-mail ou mot de passe incorrect" in response.content.decode()
+    assert not response.wsgi_request.user.is_authenticated
+
+
+def test_login_is_throttled_after_five_failures(client, applicant):
+    for _ in range(5):
+        client.post(reverse("accounts:login"), {"username": applicant.email, "password": "faux"})
+    response = client.post(reverse("accounts:login"), {"username": applicant.email, "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Trop de tentatives" in response.content.decode()
+    assert not response.wsgi_request.user.is_authenticated
+
+
+def test_password_reset_does_not_reveal_unknown_accounts(client, applicant):
+    known = client.post(reverse("accounts:password_reset"), {"email": applicant.email}, follow=True)
+    unknown = client.post(reverse("accounts:password_reset"), {"email": "inconnu@example.org"}, follow=True)
+    assert known.redirect_chain == unknown.redirect_chain
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [applicant.email]
+
+
+def test_password_reset_link_sets_a_new_password(client, applicant):
+    client.post(reverse("accounts:password_reset"), {"email": applicant.email})
+    link = re.search(r"https?://[^/]+(/\S+)", mail.outbox[0].body).group(1)
+    form = client.get(link, follow=True)
+    response = client.post(form.redirect_chain[-1][0], {"new_password1": "Un-nouveau-mot-2026", "new_password2": "Un-nouveau-mot-2026"}, follow=True)
+    assert "Mot de passe enregistré" in response.content.decode()
+    applicant.refresh_from_db()
+    assert applicant.check_password("Un-nouveau-mot-2026")
+
+
+def test_expired_or_used_reset_link_is_explained(client, applicant):
+    uid = urlsafe_base64_encode(force_bytes(applicant.pk))
+    response = client.get(reverse("accounts:password_reset_confirm", args=[uid, "mauvais-jeton"]))
+    assert response.status_code == 200
+    assert "Lien expiré ou déjà utilisé" in response.content.decode()
+    token = default_token_generator.make_token(applicant)
+    applicant.set_password("change-entre-temps-99")
+    applicant.save()
+    response = client.get(reverse("accounts:password_reset_confirm", args=[uid, token]), follow=True)
+    assert "Lien expiré ou déjà utilisé" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_has_a_home_page_with_an_empty_state(client, role):
+    user = UserFactory(role=role)
+    response = login(client, user).get(reverse("accounts:home"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert html.escape(str(role.label)) in body
+    assert 'class="empty"' in body or "<table" in body
+
+
+def test_anonymous_home_redirects_to_login(client):
+    response = client.get(reverse("accounts:home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_profile_changes_language(client, applicant):
+    login(client, applicant)
+    response = client.post(reverse("accounts:profile"), {"first_name": "Karim", "last_name": "Benali", "phone": "", "language": "en"}, follow=True)
+    applicant.refresh_from_db()
+    assert applicant.language == "en"
+    assert "Your profile has been saved." in response.content.decode()
+
+
+def test_switching_to_an_organisation_one_does_not_act_for_is_refused(client, applicant, other_association):
+    login(client, applicant)
+    response = client.post(reverse("accounts:switch_organisation"), {"organisation": other_association.pk}, follow=True)
+    assert html.escape("Vous n'agissez pas pour cette organisation.") in response.content.decode()
+    assert response.wsgi_request.organisation != other_association
+
+
+def test_django_admin_is_for_forim_admins_only(client, staff_user, admin_user):
+    assert login(client, staff_user).get("/admin/").status_code == 302
+    assert login(client, admin_user).get("/admin/").status_code == 200
+
+
+def test_language_switch_serves_english(client, applicant):
+    login(client, applicant)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.get(reverse("accounts:home"))
+    assert '<html lang="en">' in response.content.decode()
+    assert "Hello" in response.content.decode()
