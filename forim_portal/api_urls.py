@@ -10,7 +10,7 @@ from rest_framework.routers import DefaultRouter
 
 router = DefaultRouter()
 # Each app exposes `register(router)` in its api.py.
-for app_label in ("accounts", "members", "grants", "events", "dashboards"):
+for app_label in ("accounts", "members", "grants", "reviews", "awards", "documents", "events", "support", "dashboards"):
     if app_label in settings.INSTALLED_APPS and module_has_submodule(import_module(app_label), "api"):
         import_module(f"{app_label}.api").register(router)
 

@@ -20,7 +20,16 @@ urlpatterns = [
 ]
 
 # Each app owns its pages under its own prefix; an app without urls yet is skipped.
-APP_PREFIXES = {"members": "reseau/", "grants": "subventions/", "events": "evenements/", "dashboards": "tableaux/"}
+APP_PREFIXES = {
+    "members": "reseau/",
+    "grants": "subventions/",
+    "reviews": "instruction/",
+    "awards": "suivi/",
+    "documents": "documents/",
+    "events": "evenements/",
+    "support": "accompagnement/",
+    "dashboards": "tableaux/",
+}
 for app_label, prefix in APP_PREFIXES.items():
     if app_label in settings.INSTALLED_APPS and module_has_submodule(import_module(app_label), "urls"):
         urlpatterns.append(path(prefix, include(f"{app_label}.urls")))

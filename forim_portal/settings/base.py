@@ -52,7 +52,12 @@ INSTALLED_APPS = [
     "accounts",
     "members",
     "grants",
+    "reviews",
+    "awards",
+    "documents",
     "events",
+    "support",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +73,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "accounts.middleware.ActiveOrganisationMiddleware",
+    "forim_portal.middleware.DomainErrorMiddleware",
     # Last, as django-axes asks, so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -195,7 +201,9 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    "fail-stuck-document-jobs": {"task": "documents.tasks.fail_stuck_document_jobs", "schedule": 600.0},
+}
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

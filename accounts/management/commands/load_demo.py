@@ -11,7 +11,7 @@ from django.utils.module_loading import module_has_submodule
 
 from accounts.demo import DEMO_PASSWORD, DEMO_USERS
 
-DEMO_MODULES = ["accounts", "members", "grants", "events"]
+DEMO_MODULES = ["accounts", "members", "grants", "reviews", "awards", "events", "support"]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,40 @@
+"""Kinds of generated documents. Each app registers its own in its AppConfig.ready().
+
+A kind says how to render (`render(job, progress)` returning `(filename, bytes)`), who may
+request it and who may download it. `progress(done, total)` updates the job's bar.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from forim_portal.errors import DomainError
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    code: str
+    label: str
+    model: str  # "app_label.ModelName" of the target
+    render: Callable
+    can_view: Callable  # (user, target) -> bool
+    can_request: Callable | None = None  # defaults to can_view
+    check: Callable | None = None  # (target) -> raises DomainError if the document makes no sense now
+
+
+_kinds: dict[str, DocumentKind] = {}
+
+
+def register(kind):
+    _kinds[kind.code] = kind
+    return kind
+
+
+def get_kind(code):
+    try:
+        return _kinds[code]
+    except KeyError:
+        raise DomainError(f"Type de document inconnu : {code}.", code="unknown_document", status=404) from None
+
+
+def all_kinds():
+    return dict(_kinds)
