@@ -10,14 +10,19 @@ NAVIGATION = [
     ("accounts:home", _("Accueil"), None),
     ("grants:my_applications", _("Mes dossiers"), {Role.APPLICANT}),
     ("members:my_organisation", _("Mon association"), {Role.APPLICANT}),
-    ("grants:staff_applications", _("Dossiers"), {Role.STAFF, Role.ADMIN}),
+    ("reviews:applications", _("Dossiers"), {Role.STAFF, Role.ADMIN}),
+    ("reviews:committee_list", _("Comités"), {Role.STAFF, Role.ADMIN}),
     ("grants:call_list", _("Appels"), {Role.STAFF, Role.ADMIN}),
     ("members:directory", _("Réseau"), {Role.STAFF, Role.ADMIN, Role.COORDINATOR}),
-    ("grants:reviewer_home", _("Mes évaluations"), {Role.REVIEWER}),
-    ("members:operator_home", _("Associations accompagnées"), {Role.OPERATOR}),
-    ("grants:partner_home", _("Projets cofinancés"), {Role.PARTNER}),
+    ("reviews:reviewer_home", _("Mes évaluations"), {Role.REVIEWER}),
+    ("support:operator_home", _("Associations accompagnées"), {Role.OPERATOR}),
+    ("support:staff_activity", _("Accompagnement"), {Role.STAFF, Role.ADMIN}),
+    ("awards:partner_home", _("Projets cofinancés"), {Role.PARTNER}),
+    ("awards:followup", _("Suivi des projets"), {Role.STAFF, Role.ADMIN}),
+    ("members:actions", _("Actions en France"), {Role.STAFF, Role.ADMIN, Role.COORDINATOR}),
     ("events:agenda", _("Agenda"), None),
     ("dashboards:staff", _("Tableau de bord"), {Role.STAFF, Role.ADMIN}),
+    ("dashboards:mine", _("Mes chiffres"), {Role.OPERATOR, Role.COORDINATOR, Role.PARTNER}),
 ]
 
 

@@ -121,3 +121,42 @@ class NetworkLink(models.Model):
 
     def __str__(self):
         return f"{self.member} ∈ {self.network}"
+
+
+class DocumentType(models.TextChoices):
+    STATUTES = "statutes", _("Statuts")
+    REGISTRATION_RECEIPT = "registration_receipt", _("Récépissé de déclaration en préfecture")
+    GENERAL_ASSEMBLY = "general_assembly", _("Procès-verbal de la dernière assemblée générale")
+    ACCOUNTS = "accounts", _("Comptes annuels")
+    ACTIVITY_REPORT = "activity_report", _("Rapport d'activité")
+    BANK_DETAILS = "bank_details", _("Relevé d'identité bancaire (RIB)")
+    PARTNER_LETTER = "partner_letter", _("Lettre d'engagement du partenaire local")
+    OPERATOR_AGREEMENT = "operator_agreement", _("Convention d'accompagnement avec l'opérateur d'appui")
+    OTHER = "other", _("Autre document")
+
+
+def organisation_document_path(instance, filename):
+    return f"organisations/{instance.organisation_id}/{instance.doc_type}/{filename}"
+
+
+class OrganisationDocument(models.Model):
+    """The vault: an organisation's documents, reused by its applications instead of asking again."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="documents")
+    doc_type = models.CharField(_("type"), max_length=30, choices=DocumentType.choices)
+    year = models.PositiveIntegerField(_("année"), null=True, blank=True)
+    valid_until = models.DateField(_("valable jusqu'au"), null=True, blank=True)
+    title = models.CharField(_("intitulé"), max_length=200, blank=True)
+    file = models.FileField(_("fichier"), upload_to=organisation_document_path, max_length=255)
+    original_name = models.CharField(max_length=200, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document de l'organisation")
+        verbose_name_plural = _("documents de l'organisation")
+        ordering = ["organisation", "doc_type", "-year", "-uploaded_at"]
+
+    def __str__(self):
+        return self.title or self.get_doc_type_display()
