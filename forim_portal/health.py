@@ -19,14 +19,15 @@ def check_database():
 def check_broker():
     if not settings.CELERY_BROKER_URL:
         return True, "eager"
-    from forim_portal.celery import app
+    from kombu import Connection
 
     try:
-        with app.connection_for_write() as conn:
+        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
+            transport = conn.transport.driver_name
     except Exception as exc:  # unreachable broker, refused, timeout
         return False, exc.__class__.__name__
-    return True, conn.transport_cls if isinstance(conn.transport_cls, str) else "ok"
+    return True, transport
 
 
 @never_cache

@@ -84,4 +84,7 @@ def celery_worker_available(settings):
         if os.environ.get("FORIM_REQUIRE_WORKER"):
             pytest.fail("no Celery worker answers on the broker")
         pytest.skip("no Celery worker answers on the broker")
-    return app
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    yield app
+    app.conf.task_always_eager = eager
