@@ -84,3 +84,27 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_forim_admin(self):
         return self.is_staff
+
+
+class ApiToken(models.Model):
+    """A personal API key. Only its SHA-256 is stored; the key is shown once, at creation."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("nom"), max_length=100, help_text=_("Ex. « Tableur de la trésorerie »"))
+    prefix = models.CharField(_("début de la clé"), max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("jeton d'API")
+        verbose_name_plural = _("jetons d'API")
+        ordering = ["revoked_at", "-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None

@@ -10,6 +10,8 @@ urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", views.LogoutView.as_view(), name="logout"),
     path("profil/", views.profile, name="profile"),
+    path("profil/jetons/", views.create_api_token, name="create_api_token"),
+    path("profil/jetons/<int:token_id>/revoquer/", views.revoke_api_token, name="revoke_api_token"),
     path("profil/organisation/", views.switch_organisation, name="switch_organisation"),
     path(
         "mot-de-passe/changer/",

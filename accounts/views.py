@@ -1,15 +1,29 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
+
+from forim_portal.errors import DomainError
 
 from .forms import LoginForm, ProfileForm
 from .home import home_sections
 from .middleware import SESSION_KEY
+from .tokens import create_token, revoke_token
+
+NEW_KEY_SESSION_NAME = "new_api_key"
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_lazy("Nom du jeton"), max_length=100, help_text=_lazy("Pour le reconnaître : l'outil ou la personne qui l'utilise.")
+    )
 
 
 class LoginView(auth_views.LoginView):
@@ -39,13 +53,48 @@ def profile(request):
         response.set_cookie("django_language", user.language, samesite="Lax")
         messages.success(request, _("Votre profil est enregistré."))
         return response
+    return render_profile(request, form=form)
+
+
+def render_profile(request, *, form, token_form=None, status=200):
     memberships = request.user.memberships.select_related("organisation")
-    tokens = getattr(request.user, "api_tokens", None)
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "memberships": memberships, "tokens": tokens.all() if tokens is not None else []},
+        {
+            "form": form,
+            "memberships": memberships,
+            "tokens": request.user.api_tokens.all(),
+            "token_form": token_form or ApiTokenForm(),
+            # The key of a token just created: shown once, then gone from the session.
+            "new_token_key": request.session.pop(NEW_KEY_SESSION_NAME, None),
+        },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def create_api_token(request):
+    token_form = ApiTokenForm(request.POST)
+    if token_form.is_valid():
+        try:
+            token, key = create_token(user=request.user, name=token_form.cleaned_data["name"])
+        except DomainError as error:
+            token_form.add_error("name", error.message)
+        else:
+            request.session[NEW_KEY_SESSION_NAME] = key
+            messages.success(request, _("Le jeton « %(name)s » est créé.") % {"name": token.name})
+            return redirect(reverse("accounts:profile") + "#api-tokens")
+    return render_profile(request, form=ProfileForm(instance=request.user), token_form=token_form, status=400)
+
+
+@login_required
+@require_POST
+def revoke_api_token(request, token_id):
+    token = revoke_token(user=request.user, token_id=token_id)
+    messages.success(request, _("Le jeton « %(name)s » est révoqué : il ne donne plus accès à l'API.") % {"name": token.name})
+    return redirect(reverse("accounts:profile") + "#api-tokens")
 
 
 @login_required
