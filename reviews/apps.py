@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class ReviewsConfig(AppConfig):
     name = "reviews"
     verbose_name = _("Instruction et comité")
+
+    def ready(self):
+        from documents.registry import register
+        from grants import workflow
+
+        from . import rules  # noqa: F401  (registers the permissions)
+        from .minutes import MINUTES
+        from .services import require_amount_within_rules, require_committee
+
+        for name in ("award", "reject", "defer"):
+            workflow.register_guard(name, require_committee)
+        workflow.register_guard("award", require_amount_within_rules)
+        register(MINUTES)
