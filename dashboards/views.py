@@ -1,0 +1,135 @@
+"""Staff dashboard, role dashboards (operator, coordinator, partner) and the public laureates page."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from forim_portal.exports import csv_bytes, export_response
+from members.choices import Sector
+
+from . import charts
+from .filters import DashboardFilterForm, LaureateFilter
+from .selectors import PANELS_BY_KEY, ROLE_PANELS, STAFF_PANELS, laureates, panels, scope_for, summary
+
+LAUREATES_PER_PAGE = 50
+
+
+def _chart_for(panel):
+    if not panel.rows:
+        return ""
+    label = f"{panel.title}. {panel.description}"
+    if panel.chart == "bar":
+        return charts.bar_chart([(row["label"], row[panel.chart_value]) for row in panel.rows[:15]], label=label)
+    if panel.chart == "line":
+        xs = [row["label"] for row in panel.rows]
+        series = [(name, [row[key] for row in panel.rows]) for name, key in panel.chart_series]
+        return charts.line_chart(xs, series, label=label, decimals=1 if panel.key == "reussite" else 0)
+    if panel.chart == "map":
+        return charts.world_map([(row["code"], row["label"], row[panel.chart_value]) for row in panel.rows], label=label)
+    return ""
+
+
+def _scope(request, *, staff):
+    """The dossiers this dashboard counts, narrowed to a call when one is chosen."""
+    user = request.user
+    if not user.is_authenticated:
+        raise PermissionDenied
+    if staff and not user.is_forim_staff:
+        raise PermissionDenied(_("Le tableau de bord du programme est réservé à l'équipe FORIM."))
+    applications, scope_label = scope_for(user)
+    if applications is None:
+        raise PermissionDenied(_("Aucun tableau de bord n'est prévu pour votre rôle."))
+    form = DashboardFilterForm(request.GET or None)
+    if form.is_valid() and form.cleaned_data["call"]:
+        applications = applications.filter(call=form.cleaned_data["call"])
+    return applications, scope_label, form
+
+
+def _dashboard(request, *, staff):
+    applications, scope_label, form = _scope(request, staff=staff)
+    csv_name = "dashboards:staff_csv" if staff else "dashboards:mine_csv"
+    query = request.GET.urlencode()
+    built = panels(applications, STAFF_PANELS if staff else ROLE_PANELS)
+    for panel in built:
+        panel.svg = _chart_for(panel)
+        panel.csv_url = reverse(csv_name, args=[panel.key]) + (f"?{query}" if query else "")
+    return render(request, "dashboards/dashboard.html", {
+        "panels": built, "totals": summary(applications), "form": form, "scope_label": scope_label,
+        "staff": staff, "title": _("Tableau de bord du programme") if staff else _("Mes chiffres"),
+    })
+
+
+@login_required
+def staff(request):
+    return _dashboard(request, staff=True)
+
+
+@login_required
+def mine(request):
+    return _dashboard(request, staff=False)
+
+
+def _panel_csv(request, key, *, staff):
+    builder = PANELS_BY_KEY.get(key)
+    if builder is None or (not staff and builder not in ROLE_PANELS):
+        raise Http404
+    applications, _scope_label, _form = _scope(request, staff=staff)
+    panel = builder(applications)
+    if panel is None:
+        raise Http404
+    columns = [(header, (lambda row, k=row_key: row.get(k))) for header, row_key, _kind in panel.columns]
+    return export_response(panel.rows, columns, filename=f"forim-{key}", fmt="csv")
+
+
+@login_required
+def staff_csv(request, key):
+    return _panel_csv(request, key, staff=True)
+
+
+@login_required
+def mine_csv(request, key):
+    return _panel_csv(request, key, staff=False)
+
+
+SECTOR_LABELS = dict(Sector.choices)
+LAUREATE_COLUMNS = [
+    ("annee", lambda a: a.call.year),
+    ("appel", lambda a: a.call.title),
+    ("reference", "reference"),
+    ("association", lambda a: a.organisation.name),
+    ("sigle", lambda a: a.organisation.acronym),
+    ("projet", "title"),
+    ("pays_code", lambda a: a.country.code),
+    ("pays", lambda a: countries.name(a.country.code) if a.country else ""),
+    ("localite", "locality"),
+    ("secteur_code", "sector"),
+    ("secteur", lambda a: SECTOR_LABELS.get(a.sector, a.sector)),
+]
+
+
+def laureates_page(request):
+    """Public: no login. Only what associations agreed to show."""
+    filterset = LaureateFilter(request.GET, queryset=laureates())
+    rows = filterset.qs if filterset.is_valid() else laureates().none()
+    page = Paginator(rows, LAUREATES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "dashboards/laureates.html", {
+        "filter": filterset, "page": page, "query": query.urlencode(), "sector_labels": SECTOR_LABELS,
+    }, status=200 if filterset.is_valid() else 400)
+
+
+def laureates_csv(request):
+    """Open data: comma-separated UTF-8 (no BOM, header in plain ASCII names)."""
+    filterset = LaureateFilter(request.GET, queryset=laureates())
+    rows = filterset.qs if filterset.is_valid() else laureates().none()
+    content = csv_bytes(rows, LAUREATE_COLUMNS, delimiter=",").removeprefix("\ufeff".encode())
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="forim-laureats-{timezone.localdate().isoformat()}.csv"'
+    return response
