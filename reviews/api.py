@@ -1,0 +1,237 @@
+"""`/api/v1/`: transitions, review assignments, reviews and committee decisions, same rules as the pages."""
+
+from django.shortcuts import get_object_or_404
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts.models import User
+from forim_portal.api import StrictInputMixin
+from grants import workflow
+from grants.models import Application
+from grants.states import State
+from members.rules import is_forim_staff
+
+from . import selectors, services
+from .filters import ApplicationFilter
+from .models import CommitteeDecision, CommitteeSession, Outcome, Recommendation, Review, ReviewAssignment
+from .rules import is_reviewer
+
+
+class IsForimStaff(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return is_forim_staff(request.user)
+
+
+class InstructionApplicationSerializer(serializers.ModelSerializer):
+    organisation = serializers.CharField(source="organisation.name")
+    call = serializers.CharField(source="call.title")
+    status_label = serializers.CharField(source="get_status_display")
+    reviews_done = serializers.IntegerField()
+    reviewers_count = serializers.IntegerField()
+
+    class Meta:
+        model = Application
+        fields = ["id", "reference", "title", "call", "organisation", "country", "sector", "status", "status_label",
+                  "amount_requested", "score", "awarded_amount", "reviews_done", "reviewers_count", "submitted_at"]
+
+
+class TransitionInput(serializers.Serializer):
+    name = serializers.ChoiceField(choices=sorted(workflow.TRANSITIONS))
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    expected_state = serializers.ChoiceField(choices=State.choices, required=False, allow_null=True, default=None)
+    sections = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+
+
+def _transition_payload(application, user):
+    return {
+        "status": application.status,
+        "available": [
+            {"name": spec.name, "label": str(spec.label), "target": spec.target, "comment_required": spec.comment_required}
+            for spec in workflow.available_transitions(application, user)
+        ],
+        "history": [
+            {"name": t.name, "from": t.from_state, "to": t.to_state, "by": t.by.email if t.by else None, "at": t.at, "comment": t.comment}
+            for t in application.transitions.select_related("by").order_by("at", "id")
+        ],
+    }
+
+
+class InstructionApplicationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Staff's dossier table (same filters as the page) and each dossier's transitions."""
+
+    permission_classes = [permissions.IsAuthenticated, IsForimStaff]
+    serializer_class = InstructionApplicationSerializer
+    filterset_class = ApplicationFilter
+    search_fields = []
+    ordering_fields = []
+
+    def get_queryset(self):
+        return selectors.staff_applications(self.request.user)
+
+    @action(detail=True, methods=["get", "post"], serializer_class=TransitionInput)
+    def transitions(self, request, pk=None):
+        """GET: the moves possible now and the audit trail. POST {name, comment, expected_state}: fire one."""
+        application = self.get_object()
+        if request.method == "POST":
+            data = TransitionInput(data=request.data)
+            data.is_valid(raise_exception=True)
+            services.fire_transition(application=application, by=request.user, **data.validated_data)
+            application.refresh_from_db()
+        return Response(_transition_payload(application, request.user))
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    reviewer_email = serializers.CharField(source="reviewer.email", read_only=True)
+    submitted = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReviewAssignment
+        fields = ["id", "application", "reviewer", "reviewer_email", "assigned_at", "submitted"]
+        read_only_fields = ["assigned_at"]
+
+    def get_submitted(self, assignment):
+        review = getattr(assignment, "review", None)
+        return bool(review and review.is_submitted)
+
+
+class AssignmentViewSet(StrictInputMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                        mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """Staff manage assignments; a reviewer lists their own."""
+
+    serializer_class = AssignmentSerializer
+    search_fields = []
+    ordering_fields = []
+    filterset_fields = ["application"]
+
+    def get_queryset(self):
+        queryset = ReviewAssignment.objects.select_related("reviewer", "review").order_by("pk")
+        if is_forim_staff(self.request.user):
+            return queryset
+        if is_reviewer(self.request.user):
+            return queryset.filter(reviewer=self.request.user)
+        return queryset.none()
+
+    def create(self, request, *args, **kwargs):
+        if not is_forim_staff(request.user):
+            return Response({"detail": "Réservé à l'équipe du FORIM.", "code": "forbidden"}, status=status.HTTP_403_FORBIDDEN)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        application = get_object_or_404(selectors.staff_applications(request.user), pk=serializer.validated_data["application"].pk)
+        reviewer = get_object_or_404(User, pk=serializer.validated_data["reviewer"].pk)
+        assignment = services.assign_reviewer(application=application, reviewer=reviewer, by=request.user)
+        return Response(self.get_serializer(assignment).data, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request, *args, **kwargs):
+        if not is_forim_staff(request.user):
+            return Response({"detail": "Réservé à l'équipe du FORIM.", "code": "forbidden"}, status=status.HTTP_403_FORBIDDEN)
+        services.unassign_reviewer(assignment=self.get_object(), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ScoreSerializer(serializers.Serializer):
+    criterion = serializers.IntegerField()
+    value = serializers.IntegerField(min_value=0)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    application = serializers.IntegerField(source="assignment.application_id", read_only=True)
+    reviewer = serializers.SerializerMethodField()
+    scores = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Review
+        fields = ["id", "assignment", "application", "reviewer", "score", "recommendation", "comment", "submitted_at",
+                  "shared_with_applicant", "scores"]
+
+    def get_reviewer(self, review):
+        user = self.context["request"].user
+        return review.assignment.reviewer.email if is_forim_staff(user) or review.assignment.reviewer_id == user.pk else None
+
+    def get_scores(self, review):
+        return [{"criterion": s.criterion_id, "label": s.criterion.label, "value": s.value, "comment": s.comment} for s in review.scores.all()]
+
+
+class ReviewInput(serializers.Serializer):
+    assignment = serializers.IntegerField()
+    scores = ScoreSerializer(many=True)
+    recommendation = serializers.ChoiceField(choices=Recommendation.choices, required=False, allow_blank=True, default="")
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    submit = serializers.BooleanField(required=False, default=False)
+
+
+class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Reviews a user may read; a reviewer POSTs their own scores (draft or submit)."""
+
+    serializer_class = ReviewSerializer
+    search_fields = []
+    ordering_fields = []
+
+    def get_queryset(self):
+        user = self.request.user
+        queryset = Review.objects.select_related("assignment__reviewer").prefetch_related("scores__criterion").order_by("pk")
+        if is_forim_staff(user):
+            return queryset
+        if is_reviewer(user):
+            sent = ReviewAssignment.objects.filter(reviewer=user, review__submitted_at__isnull=False).values("application_id")
+            return queryset.filter(assignment__reviewer=user) | queryset.filter(
+                submitted_at__isnull=False, assignment__application_id__in=sent
+            )
+        visible = selectors.visible_applications(user).values("pk")
+        return queryset.filter(submitted_at__isnull=False, shared_with_applicant=True, assignment__application_id__in=visible)
+
+    def create(self, request, *args, **kwargs):
+        data = ReviewInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        assignment = ReviewAssignment.objects.select_related("application__call").filter(pk=values["assignment"], reviewer=request.user).first()
+        if assignment is None:
+            return Response({"detail": "Vous n'êtes pas évaluateur de ce dossier.", "code": "not_assigned"}, status=status.HTTP_403_FORBIDDEN)
+        review = services.save_review(
+            assignment=assignment, by=request.user, recommendation=values["recommendation"], comment=values["comment"],
+            submit=values["submit"], scores={s["criterion"]: (s["value"], s["comment"]) for s in values["scores"]},
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=review.pk)).data, status=status.HTTP_201_CREATED)
+
+    def get_serializer_class(self):
+        return ReviewInput if self.action == "create" else ReviewSerializer
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    expected_state = serializers.ChoiceField(choices=State.choices, write_only=True, required=False, default=State.READY_FOR_COMMITTEE)
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+
+    class Meta:
+        model = CommitteeDecision
+        fields = ["id", "session", "application", "outcome", "amount", "reason", "decided_at", "expected_state"]
+        read_only_fields = ["decided_at"]
+
+
+class DecisionViewSet(StrictInputMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Committee decisions: staff list them and record one (through the workflow)."""
+
+    permission_classes = [permissions.IsAuthenticated, IsForimStaff]
+    serializer_class = DecisionSerializer
+    queryset = CommitteeDecision.objects.order_by("pk")
+    filterset_fields = ["session", "application"]
+    search_fields = []
+    ordering_fields = []
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = serializer.validated_data
+        session = get_object_or_404(CommitteeSession, pk=values["session"].pk)
+        decision = services.record_decision(
+            session=session, application=values["application"], by=request.user, outcome=values["outcome"],
+            amount=values.get("amount"), reason=values.get("reason", ""), expected_state=values["expected_state"],
+        )
+        return Response(self.get_serializer(decision).data, status=status.HTTP_201_CREATED)
+
+
+def register(router):
+    router.register("instruction/applications", InstructionApplicationViewSet, basename="instruction-application")
+    router.register("review-assignments", AssignmentViewSet, basename="review-assignment")
+    router.register("reviews", ReviewViewSet, basename="review")
+    router.register("committee-decisions", DecisionViewSet, basename="committee-decision")
