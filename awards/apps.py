@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class AwardsConfig(AppConfig):
     name = "awards"
     verbose_name = _("Suivi des projets financés")
+
+    def ready(self):
+        from grants import workflow
+
+        from . import services
+        from .documents import register_kinds
+
+        workflow.register_effect("award", services.on_award)
+        workflow.register_effect("sign_agreement", services.on_sign_agreement)
+        workflow.register_guard("close", services.closing_guard)
+        register_kinds()

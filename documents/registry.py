@@ -19,6 +19,7 @@ class DocumentKind:
     can_view: Callable  # (user, target) -> bool
     can_request: Callable | None = None  # defaults to can_view
     check: Callable | None = None  # (target) -> raises DomainError if the document makes no sense now
+    check_variant: Callable | None = None  # (target, variant) -> raises DomainError for a variant it cannot make
 
 
 _kinds: dict[str, DocumentKind] = {}

@@ -25,6 +25,8 @@ def request_document(*, kind, target, user=None, variant="", check_permission=Tr
             raise DomainError(_("Vous ne pouvez pas demander ce document."), code="forbidden_document", status=403)
     if spec.check:
         spec.check(target)
+    if spec.check_variant:
+        spec.check_variant(target, variant)
     target_type = ContentType.objects.get_for_model(target)
     with transaction.atomic():
         job, created = DocumentJob.objects.select_for_update().get_or_create(

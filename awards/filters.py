@@ -1,0 +1,22 @@
+"""One FilterSet for the follow-up page, its export and the API."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from grants.models import Application, Call
+from grants.states import FUNDED_STATES, State
+
+
+class FollowUpFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Recherche"), method="search")
+    call = django_filters.ModelChoiceFilter(label=_("Appel"), queryset=Call.objects.select_related("programme"))
+    status = django_filters.ChoiceFilter(label=_("Statut"), choices=[(s.value, s.label) for s in State if s in FUNDED_STATES])
+
+    class Meta:
+        model = Application
+        fields = ["q", "call", "status"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(organisation__name__icontains=value)
+                               | Q(organisation__acronym__icontains=value) | Q(reference__icontains=value))

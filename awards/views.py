@@ -1,0 +1,322 @@
+"""Follow-up pages: the staff list, a funded dossier, its reports, cofinancing rules, partners."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from forim_portal.errors import DomainError
+from forim_portal.exports import export_response
+from forim_portal.uploads import serve_file
+from grants.models import Call
+from grants.states import State
+from members.models import Organisation
+
+from . import services
+from .filters import FollowUpFilter
+from .forms import (
+    CofinancingRuleForm,
+    PaymentForm,
+    ReportForm,
+    ReportReviewForm,
+    SignedAgreementForm,
+    TopUpOverrideForm,
+)
+from .models import CofinancingRule, Report, ReportKind, ReportStatus, TopUp, Tranche
+from .rules import can_edit_report, can_view_private, partner_ids
+from .selectors import cofinancing_totals, follow_up_applications, overdue_reports, partner_top_ups
+
+
+def _staff_only(request):
+    if not request.user.is_forim_staff:
+        raise PermissionDenied
+
+
+def _visible_application(request, pk):
+    """A funded dossier this user may follow, or 404 (same answer as a missing one)."""
+    application = follow_up_applications(request.user).filter(pk=pk).first()
+    if application is None:
+        raise Http404
+    return application
+
+
+def _form_error(form, error):
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+EXPORT_COLUMNS = [
+    (_("Référence"), "reference"),
+    (_("Association"), lambda a: a.organisation.name),
+    (_("Projet"), "title"),
+    (_("Appel"), lambda a: a.call.title),
+    (_("Statut"), lambda a: a.get_status_display()),
+    (_("Montant attribué (€)"), "awarded_amount"),
+    (_("Versé (€)"), "paid_total"),
+    (_("Compléments (€)"), "top_up_total"),
+    (_("Prochain rapport"), "next_report_due"),
+]
+
+
+@login_required
+def followup(request):
+    """Every funded dossier the user may follow, with money paid and reports due or late."""
+    applications = follow_up_applications(request.user)
+    filterset = FollowUpFilter(request.GET, queryset=applications)
+    rows = filterset.qs
+    fmt = request.GET.get("format")
+    if fmt:
+        return export_response(rows, EXPORT_COLUMNS, filename="suivi-projets", fmt=fmt, title=_("Suivi"))
+    return render(request, "awards/followup.html", {
+        "filter": filterset, "applications": rows, "overdue": list(overdue_reports(applications)),
+    })
+
+
+def _detail_context(request, application, **forms):
+    private = can_view_private(request.user, application)
+    tranches = []
+    if private:
+        for tranche in application.tranches.select_related("requires_report").prefetch_related("payments"):
+            tranche.paid = sum((p.amount for p in tranche.payments.all()), services.ZERO)
+            tranche.left = tranche.amount - tranche.paid
+            tranche.blocker = services.tranche_blocker(tranche) if tranche.left > 0 else None
+            tranches.append(tranche)
+    staff = request.user.is_forim_staff
+    return {
+        "application": application,
+        "private": private,
+        "staff": staff,
+        "agreement": getattr(application, "agreement", None),
+        "tranches": tranches,
+        "reports": list(application.reports.all()) if private else [],
+        "top_ups": list(application.top_ups.select_related("rule__partner").filter(
+            **({} if private else {"rule__partner_id__in": partner_ids(request.user)}))),
+        "signed_form": forms.get("signed_form") or SignedAgreementForm(),
+        "payment_form": forms.get("payment_form"),
+        "payment_tranche": forms.get("payment_tranche"),
+        "override_form": forms.get("override_form"),
+        "override_top_up": forms.get("override_top_up"),
+        "can_close": staff and application.status == State.IN_PROGRESS,
+        "funded": application.status != State.AWARDED or application.awarded_amount is not None,
+    }
+
+
+@login_required
+def detail(request, pk):
+    application = _visible_application(request, pk)
+    if request.user.is_forim_staff:
+        services.ensure_follow_up(application=application)
+    return render(request, "awards/detail.html", _detail_context(request, application))
+
+
+@login_required
+@require_POST
+def agreement_sent(request, pk):
+    application = _visible_application(request, pk)
+    _staff_only(request)
+    services.mark_agreement_sent(application=application, by=request.user)
+    messages.success(request, _("Envoi de la convention enregistré."))
+    return redirect("awards:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def agreement_signed(request, pk):
+    application = _visible_application(request, pk)
+    _staff_only(request)
+    form = SignedAgreementForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.record_signed_agreement(application=application, signed_file=form.cleaned_data["signed_file"], by=request.user)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Convention signée enregistrée : les versements peuvent commencer."))
+            return redirect("awards:detail", pk=pk)
+    return render(request, "awards/detail.html", _detail_context(request, application, signed_form=form), status=400)
+
+
+@login_required
+def agreement_file(request, pk):
+    application = _visible_application(request, pk)
+    agreement = getattr(application, "agreement", None)
+    if not can_view_private(request.user, application) or agreement is None or not agreement.signed_file:
+        raise Http404
+    return serve_file(agreement.signed_file)
+
+
+@login_required
+@require_POST
+def payment_create(request, pk):
+    application = _visible_application(request, pk)
+    _staff_only(request)
+    form = PaymentForm(request.POST)
+    tranche = None
+    if form.is_valid():
+        tranche = Tranche.objects.filter(pk=form.cleaned_data["tranche"], application=application).first()
+        if tranche is None:
+            raise Http404
+        try:
+            services.record_payment(tranche=tranche, by=request.user, **{k: form.cleaned_data[k] for k in ("paid_on", "amount", "reference")})
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Versement enregistré."))
+            return redirect("awards:detail", pk=pk)
+    tranche_id = tranche.pk if tranche else form.data.get("tranche")
+    return render(request, "awards/detail.html", _detail_context(
+        request, application, payment_form=form, payment_tranche=str(tranche_id)), status=400)
+
+
+@login_required
+@require_POST
+def top_up_override(request, pk):
+    application = _visible_application(request, pk)
+    _staff_only(request)
+    form = TopUpOverrideForm(request.POST)
+    top_up = None
+    if form.is_valid():
+        top_up = get_object_or_404(TopUp, pk=form.cleaned_data["top_up"], application=application)
+        try:
+            services.override_top_up(top_up=top_up, amount=form.cleaned_data["amount"], reason=form.cleaned_data["reason"], by=request.user)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Complément corrigé ; l'ancien montant reste dans l'historique."))
+            return redirect("awards:detail", pk=pk)
+    return render(request, "awards/detail.html", _detail_context(
+        request, application, override_form=form, override_top_up=str(top_up.pk if top_up else form.data.get("top_up"))), status=400)
+
+
+@login_required
+@require_POST
+def close(request, pk):
+    application = _visible_application(request, pk)
+    _staff_only(request)
+    try:
+        services.close_project(application=application, by=request.user, comment=request.POST.get("comment", ""))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Projet clôturé."))
+    return redirect("awards:detail", pk=pk)
+
+
+def _visible_report(request, pk):
+    report = get_object_or_404(Report.objects.select_related("application"), pk=pk)
+    application = _visible_application(request, report.application_id)
+    if not can_view_private(request.user, application):
+        raise Http404
+    report.application = application
+    return report
+
+
+@login_required
+def report(request, pk):
+    """The association fills in and hands in its report; staff approve it or ask for more."""
+    report = _visible_report(request, pk)
+    application = report.application
+    editable = can_edit_report(request.user, application) and report.is_open
+    form = ReportForm(report=report) if editable else None
+    review_form = ReportReviewForm() if request.user.is_forim_staff and report.status == ReportStatus.SUBMITTED else None
+    status = 200
+    if request.method == "POST" and editable and "review" not in request.POST:
+        form = ReportForm(request.POST, request.FILES, report=report)
+        if form.is_valid():
+            try:
+                services.save_report(
+                    report=report, by=request.user, narrative=form.cleaned_data["narrative"], actuals=form.actuals(),
+                    cash_certificate=form.cleaned_data["cash_certificate"], in_kind_certificate=form.cleaned_data["in_kind_certificate"],
+                )
+                if "submit" in request.POST:
+                    services.submit_report(report=report, by=request.user)
+                    messages.success(request, _("Rapport remis au FORIM. Merci !"))
+                else:
+                    messages.success(request, _("Rapport enregistré. Vous pouvez le compléter plus tard."))
+                return redirect("awards:report", pk=pk)
+            except DomainError as error:
+                _form_error(form, error)
+        status = 400
+    elif request.method == "POST" and review_form is not None and "review" in request.POST:
+        review_form = ReportReviewForm(request.POST)
+        if review_form.is_valid():
+            try:
+                services.review_report(report=report, by=request.user, approve=request.POST["review"] == "approve",
+                                       comment=review_form.cleaned_data["comment"])
+                messages.success(request, _("Décision enregistrée et envoyée à l'association."))
+                return redirect("awards:report", pk=pk)
+            except DomainError as error:
+                _form_error(review_form, error)
+        status = 400
+    elif request.method == "POST":
+        raise PermissionDenied
+    spending = [(s.budget_line, s.actual) for s in report.spending.select_related("budget_line")]
+    return render(request, "awards/report.html", {
+        "report": report, "application": application, "form": form, "review_form": review_form, "spending": spending,
+        "is_final": report.kind == ReportKind.FINAL,
+    }, status=status)
+
+
+@login_required
+def report_file(request, pk, field):
+    report = _visible_report(request, pk)
+    if field not in {"cash_certificate", "in_kind_certificate"} or not getattr(report, field):
+        raise Http404
+    return serve_file(getattr(report, field))
+
+
+@login_required
+def rules(request):
+    _staff_only(request)
+    rules_list = CofinancingRule.objects.select_related("partner", "programme")
+    return render(request, "awards/rules.html", {"rules": rules_list})
+
+
+@login_required
+def rule_edit(request, pk=None):
+    _staff_only(request)
+    rule = get_object_or_404(CofinancingRule, pk=pk) if pk else None
+    form = CofinancingRuleForm(request.POST or None, instance=rule)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_rule(by=request.user, rule=rule, **form.cleaned_data)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Règle enregistrée et appliquée aux dossiers lauréats du programme."))
+            return redirect("awards:rules")
+    return render(request, "awards/rule_form.html", {"form": form, "rule": rule}, status=400 if form.errors else 200)
+
+
+@login_required
+def call_documents(request, pk):
+    """Staff: a call's diplomas (one PDF, a ZIP) and each partner's cofinancing report."""
+    _staff_only(request)
+    call = get_object_or_404(Call.objects.select_related("programme"), pk=pk)
+    partners = Organisation.objects.filter(cofinancing_rules__programme=call.programme_id).distinct()
+    laureates = follow_up_applications(request.user).filter(call=call)
+    return render(request, "awards/call_documents.html", {
+        "call": call, "partners": partners, "laureates": laureates, "variant_pdf": f"{call.pk}-pdf", "variant_xlsx": f"{call.pk}-xlsx",
+    })
+
+
+@login_required
+def partner_home(request):
+    """A partner's projects, by call, with its top-ups, totals and reports to download."""
+    ids = partner_ids(request.user)
+    if not ids and not request.user.is_forim_staff:
+        raise PermissionDenied
+    partners = Organisation.objects.filter(pk__in=ids)
+    sections = []
+    for partner in partners:
+        top_ups = list(partner_top_ups(partner))
+        calls = {}
+        for top_up in top_ups:
+            calls.setdefault(top_up.application.call, []).append(top_up)
+        sections.append({"partner": partner, "calls": [
+            {"call": call, "top_ups": rows, "totals": cofinancing_totals(rows), "variant_pdf": f"{call.pk}-pdf",
+             "variant_xlsx": f"{call.pk}-xlsx"} for call, rows in calls.items()
+        ]})
+    return render(request, "awards/partner_home.html", {"sections": sections})
