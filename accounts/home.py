@@ -15,7 +15,7 @@ HOME_SECTIONS = {
     Role.ADMIN: ["grants.home.staff_section", "members.home.staff_section", "events.home.upcoming_section"],
     Role.REVIEWER: ["reviews.home.reviewer_section"],
     Role.OPERATOR: ["members.home.operator_section", "events.home.upcoming_section"],
-    Role.PARTNER: ["grants.home.partner_section"],
+    Role.PARTNER: ["awards.home.partner_section"],
     Role.COORDINATOR: ["members.home.coordinator_section", "events.home.upcoming_section"],
 }
 

@@ -47,6 +47,9 @@ def visible_applications(user, queryset=None):
     condition = Q(organisation_id__in=own)
     if operators:
         condition |= Q(operator_id__in=operators) | Q(operator__isnull=True, organisation__operator_id__in=operators)
+    partners = organisation_ids(user, kinds=[OrganisationKind.PARTNER])
+    if partners and hasattr(Application, "top_ups"):
+        condition |= Q(top_ups__rule__partner_id__in=partners)  # a partner sees the dossiers it cofinances
     if user.role == Role.REVIEWER and hasattr(Application, "review_assignments"):
         condition |= Q(review_assignments__reviewer=user)
     return queryset.filter(condition).distinct()

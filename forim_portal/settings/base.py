@@ -203,6 +203,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE = {
     "fail-stuck-document-jobs": {"task": "documents.tasks.fail_stuck_document_jobs", "schedule": 600.0},
+    "awards-report-reminders": {"task": "awards.tasks.remind_reports", "schedule": 6 * 3600.0},
 }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
