@@ -199,7 +199,7 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
 
 class DecisionSerializer(serializers.ModelSerializer):
-    expected_state = serializers.ChoiceField(choices=State.choices, write_only=True, required=False, default=State.READY_FOR_COMMITTEE)
+    expected_state = serializers.ChoiceField(choices=State.choices, write_only=True, required=False, allow_null=True, default=None)
     outcome = serializers.ChoiceField(choices=Outcome.choices)
 
     class Meta:

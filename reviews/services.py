@@ -412,12 +412,14 @@ def require_amount_within_rules(application, user, comment):
         )
 
 
-def record_decision(*, session, application, by, outcome, reason, amount=None, expected_state=State.READY_FOR_COMMITTEE):
+def record_decision(*, session, application, by, outcome, reason, amount=None, expected_state=None):
     """The committee's decision on a dossier: saved, the dossier moved, the association told.
 
-    Two people deciding the same dossier: the second gets the workflow's Conflict.
+    `expected_state` is the state the decider saw (default: the object's); two people
+    deciding the same dossier: the second gets the workflow's Conflict.
     """
     _require_staff(by)
+    expected_state = expected_state or application.status
     if not session.is_open:
         raise DomainError(_("Cette séance est close : aucune décision ne peut y être ajoutée."), code="session_closed")
     if application.call_id != session.call_id:

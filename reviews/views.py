@@ -474,14 +474,15 @@ def decide(request, pk, application_pk):
     if form.is_valid():
         try:
             services.record_decision(session=session, application=application, by=request.user, **form.cleaned_data,
-                                     expected_state=request.POST.get("expected_state") or State.READY_FOR_COMMITTEE)
+                                     expected_state=request.POST.get("expected_state") or None)
         except DomainError as error:
             form.add_error(None, error.message)
-            status = error.status
+            status, error_message = error.status, error.message
         else:
             messages.success(request, _("Décision enregistrée pour %(ref)s ; l'association est prévenue.") % {"ref": application.reference})
             return redirect(f"{reverse('reviews:committee_detail', args=[pk])}#a{application.pk}")
     else:
-        status = 400
+        status, error_message = 400, _("Vérifiez la décision de %(ref)s.") % {"ref": application.reference or application.pk}
     context = _committee_context(session, forms={application.pk: form}, error_for=application.pk)
+    context["error_message"] = error_message
     return render(request, "reviews/committee_detail.html", context, status=status)
