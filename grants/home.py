@@ -9,11 +9,17 @@ from .states import State
 
 
 def applicant_section(request):
+    """The association's dossiers, what is expected of it next and by when, and the open calls."""
+    from .selectors import applications_of, next_step, open_calls
+
     organisation = request.organisation
-    applications = []
-    if organisation:
-        applications = list(Application.objects.filter(organisation=organisation).select_related("call").order_by("-created_at")[:10])
-    return {"title": _("Mes dossiers"), "template": "grants/home/applicant.html", "applications": applications, "organisation": organisation}
+    applications = list(applications_of(organisation=organisation)[:10]) if organisation else []
+    for application in applications:
+        application.next_text, application.next_deadline = next_step(application)
+    return {
+        "title": _("Mes dossiers"), "template": "grants/home/applicant.html", "applications": applications,
+        "organisation": organisation, "calls": list(open_calls()[:3]) if organisation else [],
+    }
 
 
 def staff_section(request):

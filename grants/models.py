@@ -148,6 +148,8 @@ class Application(models.Model):
     publish_consent = models.BooleanField(_("accepte d'être présenté parmi les lauréats"), default=False)
     # Bookkeeping
     lock_version = models.PositiveIntegerField(default=0, help_text="Incremented at every save, to detect stale edits.")
+    last_saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    last_saved_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -215,3 +217,122 @@ class Transition(models.Model):
 
     def __str__(self):
         return f"{self.application_id}: {self.from_state} → {self.to_state}"
+
+
+def application_document_path(instance, filename):
+    return f"applications/{instance.application_id}/{instance.doc_type}/{filename}"
+
+
+class ApplicationDocument(models.Model):
+    """A document attached to a dossier: either reused from the vault or uploaded for this dossier."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    doc_type = models.CharField(_("type de pièce"), max_length=30)
+    vault_document = models.ForeignKey(
+        "members.OrganisationDocument", verbose_name=_("document du coffre-fort"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    file = models.FileField(_("fichier"), upload_to=application_document_path, max_length=255, blank=True)
+    original_name = models.CharField(max_length=200, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pièce du dossier")
+        verbose_name_plural = _("pièces du dossier")
+        ordering = ["application", "doc_type", "-uploaded_at"]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        if self.vault_document_id:
+            return self.vault_document.original_name or str(self.vault_document)
+        return self.original_name or self.file.name.rpartition("/")[2]
+
+    @property
+    def stored_file(self):
+        return self.vault_document.file if self.vault_document_id else self.file
+
+
+class ApplicationVersion(models.Model):
+    """A frozen copy of what was submitted, made at every submission and resubmission."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("version"))
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("version déposée")
+        verbose_name_plural = _("versions déposées")
+        ordering = ["application", "number"]
+        constraints = [models.UniqueConstraint(fields=["application", "number"], name="unique_application_version")]
+
+    def __str__(self):
+        return f"{self.application_id} v{self.number}"
+
+
+class CorrectionRequest(models.Model):
+    """FORIM asks the association to change some steps of a submitted dossier."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="correction_requests")
+    sections = models.JSONField(_("étapes à corriger"), default=list)
+    message = models.TextField(_("ce qu'il faut changer"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("demande de corrections")
+        verbose_name_plural = _("demandes de corrections")
+        ordering = ["application", "-created_at"]
+
+    def __str__(self):
+        return f"{self.application_id}: {', '.join(self.sections)}"
+
+
+class Message(models.Model):
+    """One message of the thread between the association and FORIM about a dossier."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    from_staff = models.BooleanField(default=False)
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["application", "created_at", "id"]
+
+    def __str__(self):
+        return f"{self.application_id}: {self.body[:40]}"
+
+
+class VisaDecision(models.TextChoices):
+    GRANTED = "granted", _("Visa accordé")
+    CHANGES_REQUESTED = "changes_requested", _("Modifications demandées")
+
+
+class OperatorVisa(models.Model):
+    """The support operator's opinion on a draft before it is filed."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="visas")
+    operator = models.ForeignKey(Organisation, verbose_name=_("opérateur d'appui"), on_delete=models.PROTECT, related_name="+")
+    given_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    decision = models.CharField(_("décision"), max_length=20, choices=VisaDecision.choices)
+    comment = models.TextField(_("commentaire"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("visa de l'opérateur")
+        verbose_name_plural = _("visas de l'opérateur")
+        ordering = ["application", "-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.application_id}: {self.get_decision_display()}"

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -24,11 +24,15 @@ def recipients_for(application, audiences):
     return list(users.filter(is_active=True).distinct())
 
 
-def send_in_language(user, *, subject_template, body_template, context):
+def send_in_language(user, *, subject_template, body_template, context, attachments=()):
+    """One e-mail in the reader's language; `attachments` are (filename, bytes, mimetype)."""
     with translation.override(user.language or settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(subject_template, context).split())
         body = render_to_string(body_template, {"site_url": settings.SITE_URL, **context, "user": user})
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    email = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    for filename, content, mimetype in attachments:
+        email.attach(filename, content, mimetype)
+    email.send()
 
 
 def queue_transition_emails(record):

@@ -1,24 +1,70 @@
 from celery import shared_task
 
-from .models import Transition
+from .models import Message, OperatorVisa, Transition
 from .notifications import recipients_for, send_in_language
-from .workflow import TRANSITIONS
+from .workflow import APPLICANT, TRANSITIONS
+
+RETRY = {"autoretry_for": (ConnectionError, OSError), "retry_backoff": True, "max_retries": 5}
 
 
-@shared_task(autoretry_for=(ConnectionError, OSError), retry_backoff=True, max_retries=5)
+@shared_task(**RETRY)
 def send_transition_emails(transition_id):
-    """Tell the people concerned that a dossier changed state. Quiet if the row is gone."""
-    record = Transition.objects.select_related("application__organisation", "application__call", "by").filter(pk=transition_id).first()
+    """Tell the people concerned that a dossier changed state. Quiet if the row is gone.
+
+    On (re)submission the association's e-mail carries the PDF receipt of its dossier,
+    rendered here so the e-mail never waits for another job.
+    """
+    record = Transition.objects.select_related("application__organisation", "application__call__programme", "by").filter(pk=transition_id).first()
     if record is None:
         return 0
     spec = TRANSITIONS[record.name]
     application = record.application
+    receipt = ()
+    applicants = set()
+    if record.name in {"submit", "resubmit"} and APPLICANT in spec.notify:
+        from .documents import render_receipt
+
+        filename, content = render_receipt(application)
+        receipt = ((filename, content, "application/pdf"),)
+        applicants = {user.pk for user in recipients_for(application, {APPLICANT})}
     users = recipients_for(application, spec.notify)
     for user in users:
+        mine = user.pk in applicants
         send_in_language(
             user,
             subject_template="grants/email/transition_subject.txt",
             body_template="grants/email/transition_body.txt",
-            context={"record": record, "application": application, "spec": spec},
+            context={"record": record, "application": application, "spec": spec, "with_receipt": mine},
+            attachments=receipt if mine else (),
+        )
+    return len(users)
+
+
+@shared_task(**RETRY)
+def send_message_emails(message_id):
+    """A message from FORIM goes to the association's members; one from the association to FORIM staff."""
+    message = Message.objects.select_related("application__organisation", "author").filter(pk=message_id).first()
+    if message is None:
+        return 0
+    audience = {"applicant"} if message.from_staff else {"staff"}
+    users = [user for user in recipients_for(message.application, audience) if user.pk != message.author_id]
+    for user in users:
+        send_in_language(
+            user, subject_template="grants/email/message_subject.txt", body_template="grants/email/message_body.txt",
+            context={"message": message, "application": message.application},
+        )
+    return len(users)
+
+
+@shared_task(**RETRY)
+def send_visa_emails(visa_id):
+    visa = OperatorVisa.objects.select_related("application__organisation", "operator").filter(pk=visa_id).first()
+    if visa is None:
+        return 0
+    users = recipients_for(visa.application, {"applicant"})
+    for user in users:
+        send_in_language(
+            user, subject_template="grants/email/visa_subject.txt", body_template="grants/email/visa_body.txt",
+            context={"visa": visa, "application": visa.application},
         )
     return len(users)

@@ -1,0 +1,130 @@
+"""Reads on dossiers: what an association sees next, open calls, frozen copies and their differences."""
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .eligibility import budget_total, document_label
+from .models import Application, BudgetCategory, Call, CorrectionRequest
+from .rules import visible_applications
+from .states import State
+from .steps import FUNDING_FIELDS, PROJECT_FIELDS
+
+
+def open_calls(*, at=None):
+    at = at or timezone.now()
+    return Call.objects.filter(opens_at__lte=at, deadline__gt=at, programme__is_active=True).select_related("programme").order_by("deadline")
+
+
+def applications_of(*, organisation):
+    """An association's dossiers with what the list shows, in a constant number of queries."""
+    if organisation is None:
+        return Application.objects.none()
+    open_requests = CorrectionRequest.objects.filter(resolved_at__isnull=True)
+    return (
+        Application.objects.filter(organisation=organisation)
+        .select_related("call__programme", "organisation")
+        .prefetch_related(Prefetch("correction_requests", queryset=open_requests, to_attr="open_requests"))
+        .annotate(unread=Count("messages", filter=Q(messages__from_staff=True, messages__read_at__isnull=True)))
+        .order_by("-updated_at")
+    )
+
+
+def next_step(application):
+    """(what is expected of the association now, by when) in plain French."""
+    status = application.status
+    call = application.call
+    if status == State.DRAFT:
+        if timezone.now() >= call.deadline:
+            return _("La date limite est passée : ce brouillon ne peut plus être déposé."), None
+        return _("Complétez le dossier puis déposez-le avant la date limite."), call.deadline
+    if status == State.CORRECTIONS_REQUESTED:
+        return _("Corrigez les étapes demandées par le FORIM puis renvoyez le dossier."), None
+    messages = {
+        State.SUBMITTED: _("Rien à faire : le FORIM vérifie la recevabilité de votre dossier."),
+        State.ADMISSIBLE: _("Rien à faire : votre dossier est recevable et va être évalué."),
+        State.UNDER_REVIEW: _("Rien à faire : votre dossier est en cours d'évaluation."),
+        State.READY_FOR_COMMITTEE: _("Rien à faire : votre dossier sera examiné par le comité (CEP)."),
+        State.AWARDED: _("Félicitations ! Le FORIM va vous envoyer la convention à signer."),
+        State.AGREEMENT_SIGNED: _("Le premier versement va être effectué."),
+        State.IN_PROGRESS: _("Réalisez le projet et préparez vos rapports."),
+        State.DEFERRED: _("Votre dossier a été ajourné : il sera réexaminé à un prochain comité."),
+    }
+    return messages.get(status, _("Ce dossier est terminé.")), None
+
+
+def operator_drafts(*, user):
+    """Drafts of the associations this operator accompanies, waiting for its visa or not."""
+    return (
+        visible_applications(user)
+        .filter(status__in=[State.DRAFT, State.CORRECTIONS_REQUESTED])
+        .exclude(organisation_id__in=_own_ids(user))
+        .select_related("organisation", "call__programme")
+        .prefetch_related("visas")
+        .order_by("call__deadline", "organisation__name")
+    )
+
+
+def _own_ids(user):
+    from members.models import OrganisationKind
+    from members.rules import organisation_ids
+
+    return organisation_ids(user) - organisation_ids(user, kinds=[OrganisationKind.OPERATOR])
+
+
+def thread(application):
+    return list(application.messages.select_related("author").order_by("created_at", "id"))
+
+
+def snapshot(application):
+    """Everything that was submitted, as plain JSON."""
+    data = {name: _plain(getattr(application, name)) for name in PROJECT_FIELDS + FUNDING_FIELDS}
+    data["country"] = application.country.code if application.country else ""
+    data["reference"] = application.reference or ""
+    data["organisation"] = str(application.organisation)
+    data["operator"] = str(application.operator) if application.operator_id else ""
+    data["budget_lines"] = [
+        {"category": line.category, "label": line.label, "quantity": str(line.quantity), "unit_cost": str(line.unit_cost), "amount": str(line.amount)}
+        for line in application.budget_lines.all()
+    ]
+    data["budget_total"] = str(budget_total(application))
+    data["documents"] = [
+        {"doc_type": doc.doc_type, "name": doc.display_name}
+        for doc in application.documents.select_related("vault_document")
+    ]
+    return data
+
+
+def _plain(value):
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _field_label(name):
+    return str(Application._meta.get_field(name).verbose_name).capitalize()
+
+
+def _line_text(line):
+    category = dict(BudgetCategory.choices).get(line["category"], line["category"])
+    return f"{category} — {line['label']} : {line['amount']} €"
+
+
+def diff_versions(older, newer):
+    """[(label, before, after)] for what changed between two submitted versions."""
+    before, after = older.data, newer.data
+    changes = []
+    for name in PROJECT_FIELDS + FUNDING_FIELDS:
+        if before.get(name, "") != after.get(name, ""):
+            changes.append((_field_label(name), before.get(name, ""), after.get(name, "")))
+    old_lines = [_line_text(line) for line in before.get("budget_lines", [])]
+    new_lines = [_line_text(line) for line in after.get("budget_lines", [])]
+    if old_lines != new_lines:
+        changes.append((_("Lignes du budget"), "\n".join(old_lines), "\n".join(new_lines)))
+    old_docs = [f"{document_label(d['doc_type'])} : {d['name']}" for d in before.get("documents", [])]
+    new_docs = [f"{document_label(d['doc_type'])} : {d['name']}" for d in after.get("documents", [])]
+    if sorted(old_docs) != sorted(new_docs):
+        changes.append((_("Pièces"), "\n".join(sorted(old_docs)), "\n".join(sorted(new_docs))))
+    return changes

@@ -1,0 +1,336 @@
+"""Writes on dossiers: drafts, autosave with optimistic locking, documents, submission,
+corrections, messages and the operator's visa. Views, the API and tasks all call these."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from forim_portal.errors import Conflict, DomainError
+from members.models import OrganisationKind
+from members.rules import can_edit_for, is_forim_staff
+
+from . import workflow
+from .eligibility import CENT, failures
+from .models import (
+    Application,
+    ApplicationDocument,
+    ApplicationVersion,
+    BudgetLine,
+    Call,
+    CorrectionRequest,
+    Message,
+    OperatorVisa,
+    VisaDecision,
+)
+from .rules import acts_for_applicant, edits_for_applicant, is_accompanying_operator
+from .states import EDITABLE_STATES, State
+from .steps import EDITABLE_STEPS, STEP_CODES, STEP_FIELDS
+
+
+def paris_datetime(value):
+    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+
+
+def open_corrections(application):
+    return application.correction_requests.filter(resolved_at__isnull=True)
+
+
+def editable_steps(application):
+    """The steps the applicant may still change: all of them in draft, only those asked for in corrections."""
+    if application.status == State.DRAFT:
+        return list(EDITABLE_STEPS)
+    if application.status == State.CORRECTIONS_REQUESTED:
+        asked = {section for request in open_corrections(application) for section in request.sections}
+        return [step for step in EDITABLE_STEPS if step in asked]
+    return []
+
+
+def _refuse_unless_editable(application, by, step):
+    if not edits_for_applicant(by, application):
+        raise DomainError(_("Vous ne pouvez pas modifier ce dossier."), code="forbidden", status=403)
+    if application.status not in EDITABLE_STATES:
+        raise DomainError(
+            _("Ce dossier est « %(state)s » : il ne peut plus être modifié.") % {"state": State(application.status).label},
+            code="not_editable", status=403,
+        )
+    if step not in editable_steps(application) and step != "review":
+        raise DomainError(
+            _("Cette partie du dossier n'est pas ouverte aux corrections : seules les étapes demandées par le FORIM peuvent être modifiées."),
+            code="step_locked", status=403,
+        )
+
+
+def start_application(*, call, organisation, by):
+    """Open a draft for this association on this call; a second click returns the same draft."""
+    if not can_edit_for(by, organisation):
+        raise DomainError(_("Vous ne pouvez pas déposer de demande pour cette association."), code="forbidden", status=403)
+    if organisation.kind not in (OrganisationKind.OSIM, OrganisationKind.FOSIM, OrganisationKind.COSIM):
+        raise DomainError(_("Seules les associations du réseau peuvent déposer une demande."), code="not_applicant")
+    if not call.is_open():
+        raise DomainError(_("Cet appel n'est pas ouvert aux dépôts."), code="call_closed")
+    with transaction.atomic():
+        Call.objects.select_for_update().get(pk=call.pk)  # serialises two clicks on "Commencer"
+        existing = Application.objects.filter(call=call, organisation=organisation, status=State.DRAFT).first()
+        if existing:
+            return existing
+        return Application.objects.create(
+            call=call, organisation=organisation, operator=organisation.operator, created_by=by,
+            last_saved_by=by, last_saved_at=timezone.now(),
+        )
+
+
+def _lock_for_save(application, by, lock_version, step):
+    locked = Application.objects.select_for_update().select_related("last_saved_by", "call", "organisation").get(pk=application.pk)
+    _refuse_unless_editable(locked, by, step)
+    if lock_version is not None and int(lock_version) != locked.lock_version:
+        who = locked.last_saved_by or _("un autre utilisateur")
+        when = paris_datetime(locked.last_saved_at) if locked.last_saved_at else ""
+        raise Conflict(
+            _("%(who)s a enregistré ce dossier (%(when)s) pendant que vous le modifiiez. Vos saisies sont toujours dans la page : "
+              "vérifiez-les, puis cliquez sur « Enregistrer » pour remplacer sa version par la vôtre, ou rechargez la page pour voir la sienne.")
+            % {"who": who, "when": when},
+            code="stale_save",
+        )
+    return locked
+
+
+def line_amount(quantity, unit_cost):
+    return (Decimal(quantity) * Decimal(unit_cost)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _first_set(*values):
+    return next(value for value in values if value is not None)
+
+
+def _save_lines(application, rows):
+    """Create, update or delete budget lines. Returns {row index: line id} for the rows kept."""
+    existing = {line.pk: line for line in application.budget_lines.all()}
+    kept = {}
+    for position, row in enumerate(rows):
+        line = existing.get(row.get("id"))
+        if row.get("delete"):
+            if line:
+                line.delete()
+            continue
+        if not (row.get("label") or row.get("unit_cost")):
+            continue
+        quantity = _first_set(row.get("quantity"), line.quantity if line else None, Decimal("1"))
+        unit_cost = _first_set(row.get("unit_cost"), line.unit_cost if line else None, Decimal("0"))
+        values = {
+            "category": row.get("category") or (line.category if line else "other"),
+            "label": row.get("label") or (line.label if line else _("(sans libellé)")),
+            "quantity": quantity, "unit_cost": unit_cost, "amount": line_amount(quantity, unit_cost),
+            "position": position,
+        }
+        if line:
+            for name, value in values.items():
+                setattr(line, name, value)
+            line.save()
+        else:
+            line = BudgetLine.objects.create(application=application, **values)
+        kept[row.get("index", position)] = line.pk
+    return kept
+
+
+def save_step(*, application, by, step, values, lock_version=None, lines=None):
+    """Save what is valid of one step (drafts survive incomplete). Refuses a stale save with a Conflict.
+
+    `values` holds only valid fields of `step`; `lines` (budget step) is a list of row dicts.
+    Returns {row index: line id} of the budget lines saved.
+    """
+    if step not in STEP_CODES:
+        raise DomainError(_("Étape inconnue."), code="unknown_step", status=404)
+    allowed = set(STEP_FIELDS.get(step, []))
+    with transaction.atomic():
+        locked = _lock_for_save(application, by, lock_version, step)
+        for name, value in values.items():
+            if name in allowed:
+                setattr(locked, name, value)
+        kept = _save_lines(locked, lines) if lines is not None and step == "budget" else {}
+        locked.lock_version += 1
+        locked.last_saved_by = by
+        locked.last_saved_at = timezone.now()
+        locked.save()
+    for name in [*allowed, "lock_version", "last_saved_by", "last_saved_at", "updated_at"]:
+        setattr(application, name, getattr(locked, name))
+    return kept
+
+
+def add_document(*, application, by, doc_type, upload=None, vault_document=None):
+    """Attach a document: a file checked by SafeFileField, or one of the association's vault documents."""
+    _refuse_unless_editable(application, by, "documents")
+    if vault_document is not None and vault_document.organisation_id != application.organisation_id:
+        raise DomainError(_("Ce document n'appartient pas à votre association."), code="foreign_document", status=404)
+    if upload is None and vault_document is None:
+        raise DomainError(_("Choisissez un fichier ou un document de votre coffre-fort."), code="no_file", field="file")
+    document = ApplicationDocument(
+        application=application, doc_type=doc_type, vault_document=vault_document, uploaded_by=by,
+    )
+    if upload is not None:
+        document.original_name = upload.name[:200]
+        document.size = upload.size or 0
+        document.file.save(upload.name, upload, save=False)
+    document.save()
+    return document
+
+
+def remove_document(*, application, by, document):
+    _refuse_unless_editable(application, by, "documents")
+    if document.application_id != application.pk:
+        raise DomainError(_("Document introuvable."), code="not_found", status=404)
+    if document.file:
+        document.file.delete(save=False)
+    document.delete()
+
+
+def _refuse_after_deadline(application, user, comment):
+    """Submission closes at the call's deadline, server time, whatever the page showed."""
+    if timezone.now() >= application.call.deadline:
+        raise DomainError(
+            _("La date limite de dépôt (%(deadline)s, heure de Paris) est passée : le dossier ne peut plus être déposé.")
+            % {"deadline": paris_datetime(application.call.deadline)},
+            code="deadline_passed",
+        )
+
+
+def _refuse_failed_rules(application):
+    failed = failures(application)
+    if failed:
+        raise DomainError(
+            _("Le dossier ne respecte pas encore toutes les règles de l'appel : %(rules)s")
+            % {"rules": " ; ".join(f"{result.label} — {result.message}" for result in failed)},
+            code="rules_failed",
+        )
+
+
+def submit_application(*, application, by):
+    """Check every rule again, then submit. A second click on a submitted dossier changes nothing."""
+    application.refresh_from_db()
+    if application.status == State.SUBMITTED and application.reference and acts_for_applicant(by, application):
+        return application
+    if application.status == State.CORRECTIONS_REQUESTED:
+        return resubmit_application(application=application, by=by)
+    if application.status != State.DRAFT:
+        raise DomainError(
+            _("Ce dossier est « %(state)s » : il ne peut pas être déposé.") % {"state": State(application.status).label},
+            code="not_draft",
+        )
+    if not edits_for_applicant(by, application):
+        raise DomainError(_("Vous ne pouvez pas déposer ce dossier."), code="forbidden", status=403)
+    _refuse_after_deadline(application, by, "")
+    _refuse_failed_rules(application)
+    try:
+        workflow.fire(application, "submit", by=by, expected_state=State.DRAFT)
+    except Conflict:
+        application.refresh_from_db()
+        if application.status == State.SUBMITTED:
+            return application
+        raise
+    return application
+
+
+def resubmit_application(*, application, by):
+    application.refresh_from_db()
+    if application.status == State.SUBMITTED:
+        return application
+    _refuse_failed_rules(application)
+    workflow.fire(application, "resubmit", by=by, expected_state=State.CORRECTIONS_REQUESTED)
+    return application
+
+
+def withdraw_application(*, application, by, comment=""):
+    workflow.fire(application, "withdraw", by=by, comment=comment)
+    return application
+
+
+def request_corrections(*, application, by, sections, message):
+    """Staff ask for corrections on some steps; the applicant may then edit only those."""
+    sections = [section for section in sections if section in EDITABLE_STEPS]
+    if not sections:
+        raise DomainError(_("Choisissez au moins une étape à corriger."), code="no_sections", field="sections")
+    if not (message or "").strip():
+        raise DomainError(_("Expliquez ce qu'il faut corriger."), code="comment_required", field="message")
+    with transaction.atomic():
+        workflow.fire(application, "request_corrections", by=by, comment=message)
+        return CorrectionRequest.objects.create(
+            application=application, sections=sections, message=message.strip(), requested_by=by
+        )
+
+
+def post_message(*, application, by, body):
+    """Add a message to the thread; the other side is told by e-mail after commit."""
+    body = (body or "").strip()
+    if not body:
+        raise DomainError(_("Écrivez votre message avant de l'envoyer."), code="empty", field="body")
+    staff = is_forim_staff(by)
+    if not staff and not acts_for_applicant(by, application):
+        raise DomainError(_("Vous ne pouvez pas écrire sur ce dossier."), code="forbidden", status=403)
+    message = Message.objects.create(application=application, author=by, from_staff=staff, body=body[:10000])
+    from .tasks import send_message_emails
+
+    transaction.on_commit(lambda: send_message_emails.delay(message.pk))
+    return message
+
+
+def mark_thread_read(*, application, reader):
+    """Messages from the other side are read once the reader sees the thread."""
+    if reader is None or not reader.is_authenticated:
+        return 0
+    from_other_side = not is_forim_staff(reader)
+    if not is_forim_staff(reader) and not acts_for_applicant(reader, application):
+        return 0
+    return application.messages.filter(from_staff=from_other_side, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def give_visa(*, application, by, decision, comment=""):
+    """The accompanying operator gives its visa on a draft, or asks for changes (then a comment is needed)."""
+    if not is_accompanying_operator(by, application):
+        raise DomainError(_("Seul l'opérateur d'appui qui accompagne l'association peut donner son visa."), code="forbidden", status=403)
+    if application.status not in EDITABLE_STATES:
+        raise DomainError(_("Le visa se donne avant le dépôt du dossier."), code="not_draft")
+    if decision not in VisaDecision.values:
+        raise DomainError(_("Décision inconnue."), code="bad_decision", field="decision")
+    comment = (comment or "").strip()
+    if decision == VisaDecision.CHANGES_REQUESTED and not comment:
+        raise DomainError(_("Dites à l'association ce qu'elle doit modifier."), code="comment_required", field="comment")
+    visa = OperatorVisa.objects.create(
+        application=application, operator_id=application.operator_id or application.organisation.operator_id,
+        given_by=by, decision=decision, comment=comment,
+    )
+    from .tasks import send_visa_emails
+
+    transaction.on_commit(lambda: send_visa_emails.delay(visa.pk))
+    return visa
+
+
+# Workflow effects, registered in GrantsConfig.ready()
+
+def assign_reference(application, record):
+    """`<PROGRAMME>-<year>-<4 digits>`, unique: the call row is locked while its counter moves."""
+    if application.reference:
+        return
+    call = Call.objects.select_for_update().select_related("programme").get(pk=application.call_id)
+    call.last_reference_number += 1
+    call.save(update_fields=["last_reference_number"])
+    application.reference = f"{call.programme.code.upper()}-{call.year}-{call.last_reference_number:04d}"
+    Application.objects.filter(pk=application.pk).update(reference=application.reference)
+
+
+def keep_version(application, record):
+    """Freeze a copy of what was (re)submitted."""
+    from .selectors import snapshot
+
+    number = (application.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    ApplicationVersion.objects.create(
+        application=application, number=number, data=snapshot(application), created_by=record.by
+    )
+
+
+def resolve_corrections(application, record):
+    open_corrections(application).update(resolved_at=timezone.now())
+
+
+def refuse_after_deadline(application, user, comment):
+    _refuse_after_deadline(application, user, comment)

@@ -1,0 +1,466 @@
+"""Pages of the grants app: calls, the multi-step application with autosave, the dossier, its thread and visa.
+
+Views parse input and render; every write goes through grants.services; every object is
+looked up through grants.rules.visible_applications (404 for what a user may not see).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from forim_portal.errors import Conflict, DomainError
+from forim_portal.uploads import serve_file
+from members.models import OrganisationDocument
+from members.rules import is_forim_staff
+
+from . import selectors, services
+from .eligibility import (
+    budget_total,
+    check_application,
+    document_label,
+    failures_by_field,
+    grant_ceiling,
+    present_document_types,
+)
+from .forms import (
+    STEP_FORMS,
+    BudgetLineFormSet,
+    CallForm,
+    CorrectionForm,
+    CriterionFormSet,
+    DocumentForm,
+    MessageForm,
+    VisaForm,
+    WithdrawForm,
+    budget_rows,
+)
+from .models import Application, Call, Programme
+from .rules import acts_for_applicant, edits_for_applicant, is_accompanying_operator, visible_applications
+from .states import EDITABLE_STATES, State
+from .steps import STEP_CODES, STEP_LABELS, STEPS, step_of_field
+from .workflow import available_transitions
+
+
+def _visible(request, pk):
+    queryset = visible_applications(request.user).select_related("call__programme", "organisation", "operator", "last_saved_by")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _staff_only(request):
+    if not is_forim_staff(request.user):
+        raise PermissionDenied(_("Réservé à l'équipe du FORIM."))
+
+
+# Calls -----------------------------------------------------------------------------------------
+
+@login_required
+def call_list(request):
+    """Staff: every programme and call, to configure. Others: the calls open now."""
+    if is_forim_staff(request.user):
+        calls = Call.objects.select_related("programme").annotate(n_applications=Count("applications")).order_by("-year", "programme__name")
+        return render(request, "grants/call_list_staff.html", {"calls": calls, "programmes": Programme.objects.all()})
+    organisation = getattr(request, "organisation", None)
+    drafts = {}
+    if organisation:
+        drafts = dict(Application.objects.filter(organisation=organisation, status=State.DRAFT).values_list("call_id", "pk"))
+    return render(request, "grants/call_list.html", {"calls": selectors.open_calls(), "drafts": drafts, "organisation": organisation})
+
+
+@login_required
+def call_edit(request, pk=None):
+    _staff_only(request)
+    call = get_object_or_404(Call, pk=pk) if pk else None
+    form = CallForm(request.POST or None, instance=call)
+    criteria = CriterionFormSet(request.POST or None, instance=call, prefix="criteria")
+    if request.method == "POST" and form.is_valid() and criteria.is_valid():
+        call = form.save()
+        criteria.instance = call
+        criteria.save()
+        messages.success(request, _("L'appel « %(title)s » est enregistré.") % {"title": call.title})
+        return redirect("grants:call_list")
+    return render(request, "grants/call_form.html", {"form": form, "criteria": criteria, "call": call})
+
+
+@login_required
+@require_POST
+def start_application(request, call_pk):
+    call = get_object_or_404(Call, pk=call_pk)
+    organisation = getattr(request, "organisation", None)
+    if organisation is None:
+        raise DomainError(_("Votre compte n'est rattaché à aucune association."), code="no_organisation")
+    application = services.start_application(call=call, organisation=organisation, by=request.user)
+    return redirect("grants:application_edit", pk=application.pk, step="project")
+
+
+# Applicant's list and dossier ------------------------------------------------------------------
+
+@login_required
+def my_applications(request):
+    organisation = getattr(request, "organisation", None)
+    applications = list(selectors.applications_of(organisation=organisation))
+    for application in applications:
+        application.next_text, application.next_deadline = selectors.next_step(application)
+    return render(request, "grants/my_applications.html", {
+        "applications": applications, "organisation": organisation, "calls": selectors.open_calls(),
+    })
+
+
+def _detail_context(request, application):
+    results = check_application(application) if application.status in EDITABLE_STATES else []
+    versions = list(application.versions.select_related("created_by"))
+    next_text, next_deadline = selectors.next_step(application)
+    return {
+        "application": application,
+        "next_text": next_text, "next_deadline": next_deadline,
+        "results": results, "failed": [r for r in results if not r.ok],
+        "corrections": list(services.open_corrections(application).select_related("requested_by")),
+        "documents": list(application.documents.select_related("vault_document")),
+        "lines": list(application.budget_lines.all()),
+        "budget_total": budget_total(application),
+        "versions": versions,
+        "transitions": list(application.transitions.select_related("by")),
+        "visas": list(application.visas.select_related("given_by", "operator")),
+        "can_edit": edits_for_applicant(request.user, application) and application.status in EDITABLE_STATES,
+        "can_withdraw": any(spec.name == "withdraw" for spec in available_transitions(application, request.user)),
+        "is_operator": is_accompanying_operator(request.user, application),
+        "editable_steps": services.editable_steps(application),
+        "step_labels": STEP_LABELS,
+        "withdraw_form": WithdrawForm(),
+        "visa_form": VisaForm(),
+    }
+
+
+@login_required
+def application_detail(request, pk):
+    application = _visible(request, pk)
+    services.mark_thread_read(application=application, reader=request.user)
+    return render(request, "grants/application_detail.html", _detail_context(request, application))
+
+
+# The steps --------------------------------------------------------------------------------------
+
+def _budget_formset(application, data=None, extra=1):
+    initial = [
+        {"id": line.pk, "category": line.category, "label": line.label, "quantity": line.quantity, "unit_cost": line.unit_cost}
+        for line in application.budget_lines.all()
+    ]
+    initial += [{"category": "", "quantity": 1}] * extra
+    return BudgetLineFormSet(data, initial=None if data else initial, prefix="lines")
+
+
+def _step_forms(application, step, data=None, extra=1):
+    form_class = STEP_FORMS.get(step)
+    kwargs = {"call": application.call} if step == "project" else {}
+    form = form_class(data, instance=application, **kwargs) if form_class else None
+    formset = _budget_formset(application, data, extra) if step == "budget" else None
+    return form, formset
+
+
+def _step_context(request, application, step, form=None, formset=None, conflict=None, lock_version=None):
+    results = check_application(application)
+    by_field = failures_by_field(results)
+    editable = step in services.editable_steps(application) and edits_for_applicant(request.user, application)
+    if form is not None and not editable:
+        for field in form.fields.values():
+            field.disabled = True
+    index = STEP_CODES.index(step)
+    context = {
+        "application": application, "call": application.call, "step": step, "step_label": STEP_LABELS[step],
+        "steps": [(code, label, code in services.editable_steps(application) or code in ("association", "review")) for code, label in STEPS],
+        "previous_step": STEP_CODES[index - 1] if index else None,
+        "next_step": STEP_CODES[index + 1] if index + 1 < len(STEP_CODES) else None,
+        "form": form, "formset": formset, "editable": editable,
+        "fields": [(bound, by_field.get(bound.name, [])) for bound in form] if form is not None else [],
+        "step_failures": [r for r in results if not r.ok and step_of_field(r.field) == step and (form is None or r.field not in form.fields)],
+        "results": results, "failed": [r for r in results if not r.ok],
+        "conflict": conflict, "lock_version": application.lock_version if lock_version is None else lock_version,
+        "corrections": list(services.open_corrections(application)),
+        "now": timezone.now(),
+    }
+    if step == "budget":
+        context.update(_budget_totals(application))
+        amounts = dict(application.budget_lines.values_list("pk", "amount"))
+        context["budget_rows"] = [(row, amounts.get(_row_id(row))) for row in formset]
+    if step == "documents":
+        context.update(_documents_context(application))
+    if step == "operator":
+        context["visas"] = list(application.visas.select_related("given_by", "operator"))
+    if step == "association":
+        try:
+            context["registry_url"] = reverse("members:my_organisation")
+        except NoReverseMatch:
+            context["registry_url"] = ""
+    return context
+
+
+def _row_id(row):
+    value = row.initial.get("id") or (row.data.get(row.add_prefix("id")) if row.is_bound else None)
+    return int(value) if str(value or "").isdigit() else None
+
+
+def _budget_totals(application):
+    total = budget_total(application)
+    return {
+        "budget_total": total, "funding_total": application.funding_total, "gap": total - application.funding_total,
+        "grant_ceiling": grant_ceiling(application.call, total),
+    }
+
+
+def _vault_documents(application):
+    today = timezone.localdate()
+    return list(
+        OrganisationDocument.objects.filter(organisation=application.organisation_id).exclude(valid_until__lt=today)
+        .order_by("doc_type", "-uploaded_at")
+    )
+
+
+def _documents_context(application):
+    vault = _vault_documents(application)
+    attached = list(application.documents.select_related("vault_document"))
+    present = present_document_types(application)
+    required = [
+        {"code": code, "label": document_label(code), "present": code in present,
+         "attached": [doc for doc in attached if doc.doc_type == code],
+         "vault": [doc for doc in vault if doc.doc_type == code]}
+        for code in application.call.required_documents
+    ]
+    others = [doc for doc in attached if doc.doc_type not in application.call.required_documents]
+    return {"required_documents": required, "other_documents": others, "document_form": DocumentForm(vault=vault)}
+
+
+@login_required
+def application_edit(request, pk, step):
+    application = _visible(request, pk)
+    if step not in STEP_CODES:
+        raise Http404
+    if not acts_for_applicant(request.user, application) and not is_forim_staff(request.user):
+        return redirect("grants:application_detail", pk=pk)
+    extra = int(request.GET["lignes"]) if request.GET.get("lignes", "").isdigit() else 1
+    extra = min(max(extra, 1), 20)
+    if request.method != "POST":
+        form, formset = _step_forms(application, step, extra=extra)
+        return render(request, "grants/application_step.html", _step_context(request, application, step, form, formset))
+    form, formset = _step_forms(application, step, request.POST)
+    lock_version = request.POST.get("overwrite_version") or request.POST.get("lock_version")
+    values = form.valid_values() if form is not None else {}
+    rows = None
+    if formset is not None:
+        if not formset.is_valid() and formset.non_form_errors():
+            raise DomainError(_("Le formulaire du budget est incomplet : rechargez la page."), code="bad_formset")
+        rows = budget_rows(formset)
+        remove = request.POST.get("remove_line")
+        for row in rows:
+            if remove is not None and str(row["index"]) == remove:
+                row["delete"] = True
+    try:
+        services.save_step(application=application, by=request.user, step=step, values=values, lock_version=lock_version, lines=rows)
+    except Conflict as conflict:
+        current = Application.objects.get(pk=application.pk).lock_version
+        context = _step_context(request, application, step, form, formset, conflict=conflict.message, lock_version=current)
+        return render(request, "grants/application_step.html", context, status=409)
+    has_errors = (form is not None and form.errors) or (formset is not None and any(f.errors for f in formset.forms))
+    if has_errors:
+        messages.warning(request, _("Enregistré, sauf les champs signalés en rouge : corrigez-les."))
+        if step == "budget":
+            form, formset = form, _budget_formset(application, request.POST)
+            formset.is_valid()
+        return render(request, "grants/application_step.html", _step_context(request, application, step, form, formset))
+    url = reverse("grants:application_edit", args=[pk, step])
+    if "add_line" in request.POST:
+        return redirect(f"{url}?lignes=1#budget-lines")
+    if "remove_line" in request.POST:
+        return redirect(f"{url}#budget-lines")
+    messages.success(request, _("Enregistré à %(time)s.") % {"time": timezone.localtime().strftime("%H:%M")})
+    if "next" in request.POST:
+        index = STEP_CODES.index(step)
+        return redirect("grants:application_edit", pk=pk, step=STEP_CODES[min(index + 1, len(STEP_CODES) - 1)])
+    return redirect(url)
+
+
+@login_required
+@require_POST
+def autosave(request, pk, step):
+    """htmx: save what is valid of a step, answer with the saved state and the checks at each field."""
+    application = _visible(request, pk)
+    if step not in STEP_FORMS:
+        raise Http404
+    form, formset = _step_forms(application, step, request.POST)
+    values = form.valid_values()
+    rows = None
+    if formset is not None:
+        formset.is_valid()
+        if not formset.non_form_errors():
+            rows = budget_rows(formset)
+    try:
+        kept = services.save_step(
+            application=application, by=request.user, step=step, values=values,
+            lock_version=request.POST.get("lock_version"), lines=rows,
+        )
+    except Conflict as conflict:
+        current = Application.objects.get(pk=application.pk).lock_version
+        return render(request, "grants/includes/save_conflict.html", {"message": conflict.message, "current": current}, status=409)
+    application.refresh_from_db()
+    amounts = dict(application.budget_lines.values_list("pk", "amount"))
+    results = check_application(application)
+    by_field = failures_by_field(results)
+    context = {
+        "application": application, "step": step,
+        "fields": [(bound, by_field.get(bound.name, [])) for bound in form],
+        "step_failures": [r for r in results if not r.ok and step_of_field(r.field) == step and r.field not in form.fields],
+        "failed": [r for r in results if not r.ok],
+        "saved_at": application.last_saved_at, "has_errors": bool(form.errors) or bool(formset and any(f.errors for f in formset.forms)),
+        "kept_lines": [(index, line_id, amounts.get(line_id)) for index, line_id in kept.items()],
+    }
+    if step == "budget":
+        context.update(_budget_totals(application))
+    return render(request, "grants/includes/autosave_result.html", context)
+
+
+# Documents ------------------------------------------------------------------------------------
+
+@login_required
+@require_POST
+def document_add(request, pk):
+    application = _visible(request, pk)
+    form = DocumentForm(request.POST, request.FILES, vault=_vault_documents(application))
+    if form.is_valid():
+        services.add_document(
+            application=application, by=request.user, doc_type=form.cleaned_data["doc_type"],
+            upload=form.cleaned_data.get("file"), vault_document=form.cleaned_data.get("vault_document"),
+        )
+        messages.success(request, _("Pièce ajoutée au dossier."))
+        return redirect("grants:application_edit", pk=pk, step="documents")
+    context = _step_context(request, application, "documents")
+    context["document_form"] = form
+    return render(request, "grants/application_step.html", context, status=400)
+
+
+@login_required
+@require_POST
+def document_remove(request, pk, document_pk):
+    application = _visible(request, pk)
+    document = get_object_or_404(application.documents, pk=document_pk)
+    services.remove_document(application=application, by=request.user, document=document)
+    messages.success(request, _("Pièce retirée du dossier."))
+    return redirect("grants:application_edit", pk=pk, step="documents")
+
+
+@login_required
+def document_download(request, pk, document_pk):
+    application = _visible(request, pk)
+    document = get_object_or_404(application.documents.select_related("vault_document"), pk=document_pk)
+    return serve_file(document.stored_file, filename=document.display_name)
+
+
+# Submission, withdrawal, receipt, versions -----------------------------------------------------
+
+@login_required
+@require_POST
+def submit(request, pk):
+    application = _visible(request, pk)
+    was_resubmission = application.status == State.CORRECTIONS_REQUESTED
+    already = application.status == State.SUBMITTED
+    services.submit_application(application=application, by=request.user)
+    if already:
+        messages.info(request, _("Ce dossier est déjà déposé (référence %(ref)s).") % {"ref": application.reference})
+    elif was_resubmission:
+        messages.success(request, _("Votre dossier corrigé est renvoyé au FORIM."))
+    else:
+        messages.success(request, _("Votre dossier est déposé sous la référence %(ref)s. Un accusé de dépôt vous est envoyé par e-mail.") % {"ref": application.reference})
+    return redirect("grants:application_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def withdraw(request, pk):
+    application = _visible(request, pk)
+    form = WithdrawForm(request.POST)
+    form.is_valid()
+    services.withdraw_application(application=application, by=request.user, comment=form.cleaned_data.get("comment", ""))
+    messages.success(request, _("Le dossier est retiré."))
+    return redirect("grants:my_applications")
+
+
+@login_required
+def receipt(request, pk):
+    application = _visible(request, pk)
+    if not application.reference:
+        raise Http404
+    from .documents import render_receipt
+
+    filename, content = render_receipt(application)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def version_diff(request, pk, number):
+    application = _visible(request, pk)
+    versions = {v.number: v for v in application.versions.filter(number__in=[number - 1, number]).select_related("created_by")}
+    if number not in versions or number - 1 not in versions:
+        raise Http404
+    changes = selectors.diff_versions(versions[number - 1], versions[number])
+    return render(request, "grants/version_diff.html", {
+        "application": application, "older": versions[number - 1], "newer": versions[number], "changes": changes,
+    })
+
+
+# Corrections (staff side; the review app may call the service directly) -----------------------
+
+@login_required
+def corrections(request, pk):
+    _staff_only(request)
+    application = _visible(request, pk)
+    form = CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.request_corrections(application=application, by=request.user, **form.cleaned_data)
+        messages.success(request, _("La demande de corrections est envoyée à l'association."))
+        return redirect("grants:application_detail", pk=pk)
+    return render(request, "grants/corrections_form.html", {"application": application, "form": form})
+
+
+# Thread and visa -----------------------------------------------------------------------------
+
+@login_required
+@require_POST
+def post_message(request, pk):
+    application = _visible(request, pk)
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        raise DomainError(_("Écrivez votre message avant de l'envoyer."), code="empty", field="body")
+    services.post_message(application=application, by=request.user, body=form.cleaned_data["body"])
+    if request.htmx:
+        return render(request, "grants/includes/thread.html", {"application": application, "message_form": MessageForm()})
+    messages.success(request, _("Message envoyé."))
+    return redirect(request.POST.get("next") if str(request.POST.get("next", "")).startswith("/") else reverse("grants:application_detail", args=[pk]))
+
+
+@login_required
+def operator_drafts(request):
+    drafts = list(selectors.operator_drafts(user=request.user))
+    for draft in drafts:
+        visas = sorted(draft.visas.all(), key=lambda v: (v.created_at, v.pk), reverse=True)
+        draft.latest_visa = visas[0] if visas else None
+    return render(request, "grants/operator_drafts.html", {"drafts": drafts})
+
+
+@login_required
+@require_POST
+def visa(request, pk):
+    application = _visible(request, pk)
+    form = VisaForm(request.POST)
+    if not form.is_valid():
+        raise DomainError(_("Choisissez votre avis : visa accordé ou modifications demandées."), code="bad_decision")
+    services.give_visa(application=application, by=request.user, **form.cleaned_data)
+    messages.success(request, _("Votre avis est transmis à l'association."))
+    return redirect("grants:operator_drafts")
+
