@@ -192,7 +192,8 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             assignment=assignment, by=request.user, recommendation=values["recommendation"], comment=values["comment"],
             submit=values["submit"], scores={s["criterion"]: (s["value"], s["comment"]) for s in values["scores"]},
         )
-        return Response(self.get_serializer(self.get_queryset().get(pk=review.pk)).data, status=status.HTTP_201_CREATED)
+        saved = self.get_queryset().get(pk=review.pk)
+        return Response(ReviewSerializer(saved, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
 
     def get_serializer_class(self):
         return ReviewInput if self.action == "create" else ReviewSerializer
