@@ -341,6 +341,12 @@ def envelope_summary(call):
     return {"envelope": call.envelope, "awarded": awarded, "remaining": money(call.envelope - awarded)}
 
 
+def euros(amount):
+    from grants.eligibility import euros as french_euros
+
+    return french_euros(amount)
+
+
 def award_ceiling(application):
     """The most the call's rules allow for this dossier: max grant and max share of total cost."""
     from grants.eligibility import budget_total, grant_ceiling
@@ -399,15 +405,15 @@ def require_amount_within_rules(application, user, comment):
     ceiling = award_ceiling(application)
     if amount > ceiling:
         raise DomainError(
-            _("Le montant attribué (%(amount)s €) dépasse ce que permettent les règles de l'appel pour ce dossier (%(ceiling)s €).")
-            % {"amount": amount, "ceiling": ceiling},
+            _("Le montant attribué (%(amount)s) dépasse ce que permettent les règles de l'appel pour ce dossier (%(ceiling)s : plafond et part maximale du coût total).")
+            % {"amount": euros(amount), "ceiling": euros(ceiling)},
             code="amount_too_high", field="amount",
         )
     remaining = envelope_summary(application.call)["remaining"]
     if amount > remaining:
         raise DomainError(
-            _("Le montant attribué (%(amount)s €) dépasse le reste de l'enveloppe de l'appel (%(remaining)s €).")
-            % {"amount": amount, "remaining": remaining},
+            _("Le montant attribué (%(amount)s) dépasse le reste de l'enveloppe de l'appel (%(remaining)s).")
+            % {"amount": euros(amount), "remaining": euros(remaining)},
             code="envelope_exceeded", field="amount",
         )
 

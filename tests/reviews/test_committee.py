@@ -52,7 +52,7 @@ def test_awarding_a_draft_is_refused_with_a_message(call, association, staff_use
 def test_award_within_the_rules_notifies_the_association(make, staff_user, applicant, session, client, django_capture_on_commit_callbacks):
     application = make(State.READY_FOR_COMMITTEE, amount_requested=Decimal("10000.00"), own_funds=Decimal("5000.00"))
     # total cost 15 000 €: at most 70 % = 10 500 € and at most the 15 000 € ceiling
-    with pytest.raises(DomainError, match="10500|10 500|règles de l'appel"):
+    with pytest.raises(DomainError, match="règles de l'appel"):
         services.record_decision(session=session, application=application, by=staff_user, outcome="award", amount="10500.01", reason="x")
     application.refresh_from_db()
     assert application.awarded_amount is None and application.status == State.READY_FOR_COMMITTEE
