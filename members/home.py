@@ -4,13 +4,21 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from .models import Organisation, OrganisationKind, OrganisationStatus
+from .selectors import directory_queryset, pending_registrations
+
+PENDING_SHOWN = 10
 
 
 def staff_section(request):
-    pending = Organisation.objects.filter(status=OrganisationStatus.PENDING, kind=OrganisationKind.OSIM).count()
-    by_kind = dict(Organisation.objects.values_list("kind").annotate(n=Count("id")).order_by())
-    rows = [(OrganisationKind(k).label, by_kind.get(k, 0)) for k in OrganisationKind.values if by_kind.get(k)]
-    return {"title": _("Le réseau"), "template": "members/home/staff.html", "pending": pending, "rows": rows}
+    pending = list(pending_registrations())
+    by_kind = dict(
+        Organisation.objects.filter(status=OrganisationStatus.VALIDATED).values_list("kind").annotate(n=Count("id")).order_by()
+    )
+    rows = [(OrganisationKind(k).label, by_kind[k]) for k in OrganisationKind.values if by_kind.get(k)]
+    return {
+        "title": _("Le réseau"), "template": "members/home/staff.html", "pending": pending[:PENDING_SHOWN],
+        "pending_count": len(pending), "rows": rows,
+    }
 
 
 def operator_section(request):
@@ -20,8 +28,8 @@ def operator_section(request):
 
 
 def coordinator_section(request):
-    organisation = request.organisation
-    members = []
-    if organisation:
-        members = list(Organisation.objects.filter(network_links__network=organisation).order_by("name"))
+    """The associations of the coordinator's federation or collective: the same set as its directory."""
+    members = list(
+        directory_queryset(request.user).filter(kind=OrganisationKind.OSIM).annotate(action_count=Count("france_actions", distinct=True))
+    )
     return {"title": _("Associations de mon réseau"), "template": "members/home/coordinator.html", "organisations": members}

@@ -7,6 +7,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from .choices import Region
+from .validators import validate_rna, validate_siret
 
 
 class OrganisationKind(models.TextChoices):
@@ -29,9 +30,17 @@ class Organisation(models.Model):
     name = models.CharField(_("nom légal"), max_length=255)
     acronym = models.CharField(_("sigle"), max_length=50, blank=True)
     rna = models.CharField(
-        _("numéro RNA"), max_length=10, unique=True, null=True, blank=True, help_text=_("W suivi de 9 chiffres")
+        _("numéro RNA"),
+        max_length=10,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("W suivi de 9 chiffres"),
+        validators=[validate_rna],
     )
-    siret = models.CharField(_("SIRET"), max_length=14, blank=True)
+    siret = models.CharField(
+        _("SIRET"), max_length=14, blank=True, validators=[validate_siret], help_text=_("14 chiffres, facultatif")
+    )
     created_on = models.DateField(_("date de création"), null=True, blank=True)
     published_on = models.DateField(_("date de publication au JO"), null=True, blank=True)
     address = models.CharField(_("adresse"), max_length=255, blank=True)
@@ -61,9 +70,23 @@ class Organisation(models.Model):
         related_name="accompanied",
         limit_choices_to={"kind": OrganisationKind.OPERATOR},
     )
+    # A support operator (OPAP): its label and what it covers.
+    label_since = models.DateField(_("labellisé depuis le"), null=True, blank=True)
+    label_until = models.DateField(_("label valable jusqu'au"), null=True, blank=True)
+    covered_regions = models.JSONField(_("régions couvertes"), default=list, blank=True)
+    covered_countries = CountryField(_("pays couverts"), multiple=True, blank=True)
+    # A cofinancing partner: what it offers (its rules live with the awards).
+    cofinancing_offer = models.TextField(_("cofinancement proposé"), blank=True)
+    cofinancing_rate = models.DecimalField(
+        _("taux de complément (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    validated_at = models.DateTimeField(_("validée le"), null=True, blank=True)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("organisation")
@@ -76,6 +99,18 @@ class Organisation(models.Model):
     @property
     def is_validated(self):
         return self.status == OrganisationStatus.VALIDATED
+
+    @property
+    def sector_labels(self):
+        from .choices import Sector
+
+        labels = dict(Sector.choices)
+        return [labels.get(code, code) for code in self.sectors or []]
+
+    @property
+    def covered_region_labels(self):
+        labels = dict(Region.choices)
+        return [labels.get(code, code) for code in self.covered_regions or []]
 
 
 class MemberRole(models.TextChoices):
@@ -160,3 +195,75 @@ class OrganisationDocument(models.Model):
 
     def __str__(self):
         return self.title or self.get_doc_type_display()
+
+
+class Invitation(models.Model):
+    """An administrator invites a colleague by e-mail; the token link creates or links the account."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("adresse e-mail"))
+    role = models.CharField(_("rôle"), max_length=10, choices=MemberRole.choices, default=MemberRole.MEMBER)
+    token = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expire le"))
+    accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation}"
+
+    @property
+    def is_open(self):
+        from django.utils import timezone
+
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class ActionDomain(models.TextChoices):
+    RIGHTS = "rights", _("Accès aux droits")
+    SOLIDARITY = "solidarity", _("Aide sociale et alimentaire, solidarité")
+    LITERACY = "literacy", _("Alphabétisation, éducation")
+    EMPLOYMENT = "employment", _("Emploi et insertion professionnelle")
+    DIGITAL = "digital", _("Inclusion numérique")
+    CULTURE = "culture", _("Culture et événements")
+    CITIZENSHIP = "citizenship", _("Participation citoyenne, éducation au développement (ECSI)")
+    DISCRIMINATION = "discrimination", _("Lutte contre les discriminations et les violences")
+    ASSOCIATIVE = "associative", _("Vie associative et renforcement des compétences")
+
+
+class FranceAction(models.Model):
+    """An action an association runs in France (integration, social cohesion), documented for FORIM."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="france_actions")
+    title = models.CharField(_("intitulé de l'action"), max_length=255)
+    domain = models.CharField(_("domaine"), max_length=20, choices=ActionDomain.choices, db_index=True)
+    objectives = models.TextField(_("objectifs"), blank=True)
+    results = models.TextField(_("principaux résultats"), blank=True)
+    audience = models.CharField(_("public visé"), max_length=255, blank=True)
+    city = models.CharField(_("ville"), max_length=120, blank=True)
+    region = models.CharField(_("région"), max_length=3, choices=Region.choices, blank=True, db_index=True)
+    in_qpv = models.BooleanField(_("en quartier prioritaire (QPV)"), default=False)
+    neighbourhood = models.CharField(_("quartier"), max_length=120, blank=True)
+    year = models.PositiveIntegerField(_("année"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("action en France")
+        verbose_name_plural = _("actions en France")
+        ordering = ["-year", "organisation__name", "title"]
+
+    def __str__(self):
+        return self.title

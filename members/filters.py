@@ -1,0 +1,88 @@
+"""One FilterSet per list, shared by the page, its exports and the API."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Region
+from .countries import country_choices
+from .models import ActionDomain, FranceAction, NetworkLink, Organisation, OrganisationKind, OrganisationStatus
+from .rules import active_link_q
+from .selectors import visible_organisations
+
+
+def _of_kind(kind):
+    def queryset(request):
+        return Organisation.objects.filter(kind=kind).order_by("name")
+
+    return queryset
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Recherche"), method="filter_search")
+    kind = django_filters.ChoiceFilter(label=_("Type"), choices=OrganisationKind.choices)
+    status = django_filters.ChoiceFilter(label=_("Statut"), choices=OrganisationStatus.choices)
+    region = django_filters.ChoiceFilter(label=_("Région"), choices=Region.choices)
+    country = django_filters.ChoiceFilter(
+        label=_("Pays (diaspora ou intervention)"), choices=country_choices, method="filter_country"
+    )
+    federation = django_filters.ModelChoiceFilter(
+        label=_("Fédération (FOSIM)"), queryset=_of_kind(OrganisationKind.FOSIM), method="filter_network"
+    )
+    collective = django_filters.ModelChoiceFilter(
+        label=_("Collectif (COSIM)"), queryset=_of_kind(OrganisationKind.COSIM), method="filter_network"
+    )
+    operator = django_filters.ModelChoiceFilter(
+        label=_("Opérateur d'appui"), queryset=_of_kind(OrganisationKind.OPERATOR)
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["q", "kind", "status", "region", "country", "federation", "collective", "operator"]
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(acronym__icontains=value) | Q(rna__iexact=value) | Q(city__icontains=value)
+        )
+
+    def filter_country(self, queryset, name, value):
+        # Stored as "MA,SN": two-letter codes separated by commas, so a substring match is exact.
+        return queryset.filter(Q(diaspora_countries__contains=value) | Q(intervention_countries__contains=value))
+
+    def filter_network(self, queryset, name, value):
+        members = NetworkLink.objects.filter(active_link_q(), network=value).values("member_id")
+        return queryset.filter(pk__in=members)
+
+
+class FranceActionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Recherche"), method="filter_search")
+    domain = django_filters.ChoiceFilter(label=_("Domaine"), choices=ActionDomain.choices)
+    region = django_filters.ChoiceFilter(label=_("Région"), choices=Region.choices)
+    in_qpv = django_filters.ChoiceFilter(
+        label=_("Quartier prioritaire (QPV)"), choices=[("oui", _("En QPV")), ("non", _("Hors QPV"))], method="filter_qpv"
+    )
+    year = django_filters.NumberFilter(label=_("Année"))
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("Organisation"),
+        queryset=lambda request: visible_organisations(getattr(request, "user", None))
+        .filter(france_actions__isnull=False).distinct().order_by("name"),
+    )
+
+    class Meta:
+        model = FranceAction
+        fields = ["q", "domain", "region", "in_qpv", "year", "organisation"]
+
+    def filter_qpv(self, queryset, name, value):
+        return queryset.filter(in_qpv=value == "oui")
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=value) | Q(city__icontains=value) | Q(organisation__name__icontains=value)
+            | Q(organisation__acronym__icontains=value)
+        )
