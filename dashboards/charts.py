@@ -37,14 +37,14 @@ def bar_chart(items, *, label, decimals=0, color=PALETTE[0]):
     items = [(str(text), value or 0) for text, value in items]
     if not items:
         return ""
-    label_width, bar_width, row = 190, 330, 26
+    label_width, bar_width, row = 230, 330, 26
     width, height = label_width + bar_width + 110, row * len(items) + 10
     top = max(float(value) for _text, value in items) or 1.0
     parts = []
     for index, (text, value) in enumerate(items):
         y = 5 + index * row
         length = max(1.0, float(value) / top * bar_width) if value else 0
-        short = text if len(text) <= 28 else text[:27] + "…"
+        short = text if len(text) <= 30 else text[:29] + "…"
         parts.append(format_html(
             '<text x="{}" y="{}" text-anchor="end" font-size="13" {} fill="#1b2430">{}</text>'
             '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" rx="2"><title>{} : {}</title></rect>'
@@ -56,13 +56,16 @@ def bar_chart(items, *, label, decimals=0, color=PALETTE[0]):
     return _svg(width, height, label, "".join(parts))
 
 
-def line_chart(xs, series, *, label, decimals=0):
-    """xs: the years; series: [(name, [value per x])], one line each, with a legend."""
+def line_chart(xs, series, *, label, decimals=0, ceiling=None):
+    """xs: the years; series: [(name, [value per x])], one line each, with a legend.
+
+    `ceiling` fixes the top of the scale (100 for a percentage), else the highest value.
+    """
     if not xs:
         return ""
     width, height, left, right, top, bottom = 640, 300, 80, 20, 40, 40
     plot_w, plot_h = width - left - right, height - top - bottom
-    highest = max((float(v or 0) for _name, values in series for v in values), default=0) or 1.0
+    highest = ceiling or max((float(v or 0) for _name, values in series for v in values), default=0) or 1.0
     step = plot_w / max(1, len(xs) - 1)
 
     def point(index, value):

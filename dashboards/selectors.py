@@ -71,7 +71,7 @@ def partner_application_ids(user):
     partners = organisation_ids(user, kinds=[OrganisationKind.PARTNER])
     if top_up is None or not partners:
         return Application.objects.none().values("pk")
-    return top_up.objects.filter(**{f"{top_up_partner_path(top_up)}__in": partners}).values(top_up_application_path(top_up))
+    return top_up.objects.filter(rule__partner_id__in=partners).values("application_id")
 
 
 def scope_for(user):
@@ -121,7 +121,7 @@ def summary(applications):
     return totals
 
 
-def states_panel(applications):
+def states_panel(applications, user=None):
     counts = dict(applications.values_list("status").annotate(n=Count("id")).order_by())
     rows = [{"label": label, "count": counts[value]} for value, label in State.choices if counts.get(value)]
     return Panel(
@@ -138,7 +138,7 @@ def _by_dimension(applications, field_name, labels):
     return rows
 
 
-def countries_panel(applications):
+def countries_panel(applications, user=None):
     rows = _by_dimension(applications, "country", lambda code: countries.name(code) or code)
     return Panel(
         "pays", _("Montants par pays du projet"),
@@ -147,19 +147,20 @@ def countries_panel(applications):
     )
 
 
-def map_panel(applications):
-    rows = [row for row in _by_dimension(applications, "country", lambda code: countries.name(code) or code) if row["funded"]]
+def map_panel(applications, user=None):
+    rows = [row for row in _by_dimension(applications, "country", lambda code: f"{countries.name(code) or code} ({code})")
+            if row["funded"] and row["code"]]
     rows.sort(key=lambda row: -row["funded"])
     return Panel(
         "carte", _("Carte des projets lauréats par pays d'intervention"),
         _("La surface de chaque cercle est proportionnelle au nombre de projets lauréats du pays."),
-        [(_("Pays"), "label", "text"), (_("Code"), "code", "text"), (_("Lauréats"), "funded", "int"),
+        [(_("Pays (code sur la carte)"), "label", "text"), (_("Lauréats"), "funded", "int"),
          (_("Montant attribué (€)"), "awarded", "money")],
         rows, chart="map", chart_value="funded",
     )
 
 
-def sectors_panel(applications):
+def sectors_panel(applications, user=None):
     labels = dict(Sector.choices)
     rows = _by_dimension(applications, "sector", lambda code: labels.get(code, code))
     return Panel(
@@ -168,7 +169,7 @@ def sectors_panel(applications):
     )
 
 
-def regions_panel(applications):
+def regions_panel(applications, user=None):
     labels = dict(Region.choices)
     rows = _by_dimension(applications, "organisation__region", lambda code: labels.get(code, code))
     return Panel(
@@ -178,7 +179,7 @@ def regions_panel(applications):
     )
 
 
-def calls_panel(applications):
+def calls_panel(applications, user=None):
     rows = []
     queryset = applications.values("call_id", "call__title", "call__year").annotate(**outcome_aggregates())
     for row in queryset.order_by("-call__year", "call__title"):
@@ -195,7 +196,7 @@ def calls_panel(applications):
     )
 
 
-def years_panel(applications):
+def years_panel(applications, user=None):
     rows = []
     for row in applications.values("call__year").annotate(**outcome_aggregates()).filter(filed__gt=0).order_by("call__year"):
         rows.append({
@@ -211,8 +212,8 @@ def years_panel(applications):
     )
 
 
-def success_panel(applications):
-    panel = years_panel(applications)
+def success_panel(applications, user=None):
+    panel = years_panel(applications, user)
     return Panel(
         "reussite", _("Taux de succès par année"), _("Lauréats ÷ dossiers décidés, en %."),
         [(_("Année"), "label", "text"), (_("Lauréats"), "funded", "int"), (_("Dossiers décidés"), "decided", "int"),
@@ -221,7 +222,7 @@ def success_panel(applications):
     )
 
 
-def operators_panel(applications):
+def operators_panel(applications, user=None):
     """Operators' activity: dossiers accompanied and laureates among them, visas given."""
     operator = Coalesce("operator_id", "organisation__operator_id")
     name = Coalesce("operator__name", "organisation__operator__name")
@@ -257,73 +258,52 @@ def operators_panel(applications):
 # Awards (lazy) --------------------------------------------------------------------------
 
 
-def _fk_path(model, target):
-    """The lookup path from `model` to `target`: a direct foreign key, or one hop through another."""
-    for model_field in model._meta.fields:
-        if model_field.is_relation and model_field.related_model is target:
-            return model_field.name
-    for model_field in model._meta.fields:
-        if model_field.is_relation and model_field.related_model is not None:
-            for hop in model_field.related_model._meta.fields:
-                if hop.is_relation and hop.related_model is target:
-                    return f"{model_field.name}__{hop.name}"
-    return None
-
-
-def top_up_application_path(top_up):
-    return _fk_path(top_up, Application)
-
-
-def top_up_partner_path(top_up):
-    from members.models import Organisation
-
-    return _fk_path(top_up, Organisation)
-
-
-def top_ups_panel(applications):
+def top_ups_panel(applications, user=None):
     top_up = optional_model("awards", "TopUp")
     if top_up is None:
         return None
-    application_path, partner_path = top_up_application_path(top_up), top_up_partner_path(top_up)
-    amount = next((f.name for f in top_up._meta.fields if f.get_internal_type() == "DecimalField"), None)
-    if not (application_path and partner_path and amount):
-        return None
+    top_ups = top_up.objects.filter(application__in=applications.values("pk"))
+    if user is not None and not user.is_forim_staff:
+        # Outside FORIM, a partner sees its own top-ups only, never another partner's.
+        top_ups = top_ups.filter(rule__partner_id__in=organisation_ids(user, kinds=[OrganisationKind.PARTNER]))
     rows = [
-        {**row, "label": row[f"{partner_path}__name"]}
-        for row in top_up.objects.filter(**{f"{application_path}__in": applications.values("pk")})
-        .values(f"{partner_path}__name").annotate(count=Count("id"), total=Sum(amount)).order_by("-total")
+        {**row, "label": row["rule__partner__name"]}
+        for row in top_ups
+        .values("rule__partner__name").annotate(count=Count("application", distinct=True), total=Sum("amount"))
+        .order_by("-total")
     ]
     return Panel("complements", _("Compléments de cofinancement par partenaire"),
-                 _("Nombre de projets complétés et montant total des compléments, par partenaire."),
+                 _("Nombre de projets complétés et montant total des compléments retenus, par partenaire."),
                  [(_("Partenaire"), "label", "text"), (_("Projets"), "count", "int"), (_("Montant (€)"), "total", "money")],
                  rows, chart_value="total")
 
 
-def late_reports_panel(applications):
-    report = optional_model("awards", "Report")
-    if report is None:
+LATE_REPORTS_SHOWN = 100
+
+
+def late_reports_panel(applications, user=None):
+    try:
+        from awards.selectors import overdue_reports
+    except ImportError:
         return None
-    names = {f.name for f in report._meta.fields}
-    due = next((name for name in ("due_on", "due_date", "due_at", "deadline") if name in names), None)
-    done = next((name for name in ("submitted_at", "received_at", "submitted_on") if name in names), None)
-    application_path = _fk_path(report, Application)
-    if not (due and done and application_path):
-        return None
-    late = report.objects.filter(
-        **{f"{application_path}__in": applications.values("pk"), f"{done}__isnull": True, f"{due}__lt": timezone.now()}
-    )
     rows = [
-        {**row, "label": row[f"{application_path}__reference"] or row[f"{application_path}__title"]}
-        for row in late.values(f"{application_path}__reference", f"{application_path}__title",
-                               f"{application_path}__organisation__name", due).order_by(due)[:100]
+        {"label": report.application.reference or report.application.title, "organisation": report.application.organisation.name,
+         "kind": report.get_kind_display(), "due": report.due_on}
+        for report in overdue_reports(applications)[:LATE_REPORTS_SHOWN]
     ]
-    for row in rows:
-        row["organisation"] = row[f"{application_path}__organisation__name"]
-        row["due"] = row[due]
     return Panel("rapports-en-retard", _("Rapports en retard"),
-                 _("Rapports attendus dont l'échéance est passée et qui ne sont pas rendus (100 au plus)."),
-                 [(_("Dossier"), "label", "text"), (_("Association"), "organisation", "text"),
+                 _("Rapports dont l'échéance est passée et qui ne sont pas remis, les plus anciens d'abord (100 au plus)."),
+                 [(_("Dossier"), "label", "text"), (_("Association"), "organisation", "text"), (_("Rapport"), "kind", "text"),
                   (_("Échéance"), "due", "date")], rows, chart="")
+
+
+def builders_for(user, *, staff):
+    """The panels of a dashboard: the whole set for FORIM; a partner sees no reports (they are private)."""
+    if staff:
+        return STAFF_PANELS
+    if user.role == Role.PARTNER:
+        return [build for build in ROLE_PANELS if build is not late_reports_panel]
+    return ROLE_PANELS
 
 
 STAFF_PANELS = [states_panel, years_panel, success_panel, calls_panel, map_panel, countries_panel, sectors_panel,
@@ -336,8 +316,8 @@ PANELS_BY_KEY = {
 }
 
 
-def panels(applications, builders):
-    return [panel for panel in (build(applications) for build in builders) if panel is not None]
+def panels(applications, builders, *, user):
+    return [panel for panel in (build(applications, user) for build in builders) if panel is not None]
 
 
 # Public laureates -----------------------------------------------------------------------

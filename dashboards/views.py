@@ -15,7 +15,7 @@ from members.choices import Sector
 
 from . import charts
 from .filters import DashboardFilterForm, LaureateFilter
-from .selectors import PANELS_BY_KEY, ROLE_PANELS, STAFF_PANELS, laureates, panels, scope_for, summary
+from .selectors import PANELS_BY_KEY, builders_for, laureates, panels, scope_for, summary
 
 LAUREATES_PER_PAGE = 50
 
@@ -29,7 +29,8 @@ def _chart_for(panel):
     if panel.chart == "line":
         xs = [row["label"] for row in panel.rows]
         series = [(name, [row[key] for row in panel.rows]) for name, key in panel.chart_series]
-        return charts.line_chart(xs, series, label=label, decimals=1 if panel.key == "reussite" else 0)
+        is_rate = panel.key == "reussite"
+        return charts.line_chart(xs, series, label=label, decimals=1 if is_rate else 0, ceiling=100 if is_rate else None)
     if panel.chart == "map":
         return charts.world_map([(row["code"], row["label"], row[panel.chart_value]) for row in panel.rows], label=label)
     return ""
@@ -55,7 +56,7 @@ def _dashboard(request, *, staff):
     applications, scope_label, form = _scope(request, staff=staff)
     csv_name = "dashboards:staff_csv" if staff else "dashboards:mine_csv"
     query = request.GET.urlencode()
-    built = panels(applications, STAFF_PANELS if staff else ROLE_PANELS)
+    built = panels(applications, builders_for(request.user, staff=staff), user=request.user)
     for panel in built:
         panel.svg = _chart_for(panel)
         panel.csv_url = reverse(csv_name, args=[panel.key]) + (f"?{query}" if query else "")
@@ -76,11 +77,11 @@ def mine(request):
 
 
 def _panel_csv(request, key, *, staff):
-    builder = PANELS_BY_KEY.get(key)
-    if builder is None or (not staff and builder not in ROLE_PANELS):
-        raise Http404
     applications, _scope_label, _form = _scope(request, staff=staff)
-    panel = builder(applications)
+    builder = PANELS_BY_KEY.get(key)
+    if builder is None or builder not in builders_for(request.user, staff=staff):
+        raise Http404
+    panel = builder(applications, request.user)
     if panel is None:
         raise Http404
     columns = [(header, (lambda row, k=row_key: row.get(k))) for header, row_key, _kind in panel.columns]
