@@ -63,3 +63,18 @@ def cofinancing_totals(top_ups):
     awarded = sum((t.application.awarded_amount or ZERO for t in top_ups), ZERO)
     total = sum((t.amount for t in top_ups), ZERO)
     return {"count": len(top_ups), "awarded": awarded, "top_ups": total, "together": awarded + total}
+
+
+def private_applications(user):
+    """Funded dossiers whose money, agreement and reports this user may see (not a partner's view)."""
+    from members.models import OrganisationKind
+    from members.rules import organisation_ids
+
+    funded = visible_applications(user, Application.objects.filter(status__in=FUNDED_STATES))
+    if user.is_forim_staff:
+        return funded
+    operators = organisation_ids(user, kinds=[OrganisationKind.OPERATOR])
+    return funded.filter(
+        Q(organisation_id__in=organisation_ids(user))
+        | Q(operator_id__in=operators) | Q(operator__isnull=True, organisation__operator_id__in=operators)
+    )

@@ -1,0 +1,220 @@
+"""`/api/v1/` for the follow-up: schedule and payments, reports, cofinancing rules and top-ups.
+
+Same rules as the pages: lists hold only what the user may see, anything else is a 404,
+writes go through the services (DomainError -> JSON 4xx).
+"""
+
+from django.db.models import Sum
+from django.shortcuts import get_object_or_404
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from forim_portal.api import StrictFieldsMixin
+
+from . import services
+from .models import CofinancingRule, Payment, Report, TopUp, Tranche
+from .rules import partner_ids
+from .selectors import private_applications
+
+
+class TrancheSerializer(serializers.ModelSerializer):
+    paid = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    blocked_because = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Tranche
+        fields = ["id", "application", "number", "share", "amount", "paid", "requires_report", "blocked_because"]
+
+    def get_blocked_because(self, tranche):
+        return services.tranche_blocker(tranche)
+
+
+class PaymentSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Payment
+        fields = ["id", "tranche", "paid_on", "amount", "reference", "recorded_at"]
+        read_only_fields = ["recorded_at"]
+        extra_kwargs = {"tranche": {"queryset": Tranche.objects.all()}}
+
+
+class ReportSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    actuals = serializers.DictField(child=serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0),
+                                    write_only=True, required=False, help_text="{budget_line_id: amount}")
+    spending = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Report
+        fields = ["id", "application", "kind", "number", "due_on", "status", "narrative", "actuals", "spending",
+                  "submitted_at", "reviewed_at", "review_comment", "has_cash_certificate", "has_in_kind_certificate"]
+        read_only_fields = [f for f in fields if f not in {"narrative", "actuals"}]
+
+    has_cash_certificate = serializers.SerializerMethodField()
+    has_in_kind_certificate = serializers.SerializerMethodField()
+
+    def get_spending(self, report):
+        return [{"budget_line": s.budget_line_id, "actual": f"{s.actual:.2f}"} for s in report.spending.all()]
+
+    def get_has_cash_certificate(self, report):
+        return bool(report.cash_certificate)
+
+    def get_has_in_kind_certificate(self, report):
+        return bool(report.in_kind_certificate)
+
+
+class ReviewSerializer(StrictFieldsMixin, serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CofinancingRuleSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    class Meta:
+        model = CofinancingRule
+        fields = ["id", "partner", "programme", "name", "diaspora_country", "project_country", "rate", "cap", "is_active"]
+
+
+class TopUpSerializer(serializers.ModelSerializer):
+    partner = serializers.IntegerField(source="rule.partner_id", read_only=True)
+
+    class Meta:
+        model = TopUp
+        fields = ["id", "rule", "partner", "application", "base", "computed_amount", "amount", "override_reason", "updated_at"]
+        read_only_fields = fields
+
+
+class OverrideSerializer(StrictFieldsMixin, serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    reason = serializers.CharField()
+
+
+def _staff(request):
+    if not request.user.is_forim_staff:
+        raise PermissionDenied
+
+
+class TrancheViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = TrancheSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filterset_fields = ["application"]
+
+    def get_queryset(self):
+        return (Tranche.objects.filter(application__in=private_applications(self.request.user).values("pk"))
+                .select_related("application", "requires_report").annotate(paid=Sum("payments__amount"))
+                .order_by("application_id", "number"))
+
+
+class PaymentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = PaymentSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filterset_fields = ["tranche", "tranche__application"]
+
+    def get_queryset(self):
+        return Payment.objects.filter(
+            tranche__application__in=private_applications(self.request.user).values("pk")
+        ).order_by("paid_on", "id")
+
+    def create(self, request, *args, **kwargs):
+        _staff(request)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        tranche = get_object_or_404(Tranche.objects.filter(application__in=private_applications(request.user).values("pk")), pk=data["tranche"].pk)
+        payment = services.record_payment(tranche=tranche, paid_on=data["paid_on"], amount=data["amount"],
+                                          reference=data["reference"], by=request.user)
+        return Response(self.get_serializer(payment).data, status=status.HTTP_201_CREATED)
+
+
+class ReportViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = ReportSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filterset_fields = ["application", "status", "kind"]
+    http_method_names = ["get", "patch", "post", "head", "options"]
+
+    def get_queryset(self):
+        return (Report.objects.filter(application__in=private_applications(self.request.user).values("pk"))
+                .select_related("application").prefetch_related("spending").order_by("due_on", "id"))
+
+    def partial_update(self, request, *args, **kwargs):
+        report = self.get_object()
+        serializer = self.get_serializer(report, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.save_report(report=report, by=request.user, narrative=serializer.validated_data.get("narrative"),
+                             actuals=serializer.validated_data.get("actuals"))
+        return Response(self.get_serializer(report).data)
+
+    @action(detail=True, methods=["post"], serializer_class=serializers.Serializer)
+    def submit(self, request, pk=None):
+        report = services.submit_report(report=self.get_object(), by=request.user)
+        return Response(ReportSerializer(report, context=self.get_serializer_context()).data)
+
+    def _review(self, request, approve):
+        serializer = ReviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        report = services.review_report(report=self.get_object(), by=request.user, approve=approve,
+                                        comment=serializer.validated_data["comment"])
+        return Response(ReportSerializer(report, context=self.get_serializer_context()).data)
+
+    @action(detail=True, methods=["post"], serializer_class=ReviewSerializer)
+    def approve(self, request, pk=None):
+        return self._review(request, True)
+
+    @action(detail=True, methods=["post"], url_path="request-changes", serializer_class=ReviewSerializer)
+    def request_changes(self, request, pk=None):
+        return self._review(request, False)
+
+
+class CofinancingRuleViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = CofinancingRuleSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filterset_fields = ["partner", "programme", "is_active"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        rules = CofinancingRule.objects.select_related("partner").order_by("id")
+        return rules if self.request.user.is_forim_staff else rules.filter(partner_id__in=partner_ids(self.request.user))
+
+    def create(self, request, *args, **kwargs):
+        _staff(request)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        rule = services.save_rule(by=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(rule).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        rule = self.get_object()
+        _staff(request)
+        serializer = self.get_serializer(rule, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        rule = services.save_rule(by=request.user, rule=rule, **serializer.validated_data)
+        return Response(self.get_serializer(rule).data)
+
+
+class TopUpViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = TopUpSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filterset_fields = ["application", "rule"]
+
+    def get_queryset(self):
+        top_ups = TopUp.objects.select_related("rule").order_by("application_id", "id")
+        user = self.request.user
+        if user.is_forim_staff:
+            return top_ups
+        from django.db.models import Q
+
+        return top_ups.filter(Q(application__in=private_applications(user).values("pk")) | Q(rule__partner_id__in=partner_ids(user)))
+
+    @action(detail=True, methods=["post"], serializer_class=OverrideSerializer)
+    def override(self, request, pk=None):
+        top_up = self.get_object()
+        serializer = OverrideSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        top_up = services.override_top_up(top_up=top_up, by=request.user, **serializer.validated_data)
+        return Response(TopUpSerializer(top_up).data)
+
+
+def register(router):
+    router.register("awards/tranches", TrancheViewSet, basename="award-tranche")
+    router.register("awards/payments", PaymentViewSet, basename="award-payment")
+    router.register("awards/reports", ReportViewSet, basename="award-report")
+    router.register("awards/cofinancing-rules", CofinancingRuleViewSet, basename="cofinancing-rule")
+    router.register("awards/top-ups", TopUpViewSet, basename="top-up")
