@@ -1,11 +1,12 @@
 """The PDF receipt of a submitted dossier (a documents.registry kind, also attached to the e-mail)."""
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from documents.pdf import render_pdf
 
-from .eligibility import budget_total
+from .eligibility import budget_total, document_label
 from .models import BudgetCategory
 
 
@@ -16,7 +17,7 @@ def receipt_context(application):
         "application": application,
         "lines": [(categories.get(line.category, line.category), line) for line in lines],
         "budget_total": budget_total(application),
-        "documents": list(application.documents.select_related("vault_document")),
+        "documents": documents_list(application),
         "submitted_at": timezone.localtime(application.submitted_at) if application.submitted_at else None,
         "funding": [
             (_("Montant demandé au FORIM"), application.amount_requested),
@@ -28,8 +29,24 @@ def receipt_context(application):
     }
 
 
+def documents_list(application):
+    """(type label, file name) of the pieces attached to the dossier, then those reused from the vault."""
+    rows = [(document_label(doc.doc_type), doc.display_name) for doc in application.documents.select_related("vault_document")]
+    attached = {doc.doc_type for doc in application.documents.all()}
+    try:
+        from members.selectors import current_documents
+    except ImportError:
+        return rows
+    for doc_type, document in current_documents(application.organisation).items():
+        if doc_type in application.call.required_documents and doc_type not in attached:
+            rows.append((document_label(doc_type), _("%(name)s (coffre-fort de l'association)") % {"name": document.original_name or document}))
+    return rows
+
+
 def render_receipt(application, progress=None, variant=""):
-    content = render_pdf("grants/pdf/receipt.html", receipt_context(application))
+    """The receipt is FORIM's official French document, whoever asks for it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        content = render_pdf("grants/pdf/receipt.html", receipt_context(application))
     return f"accuse-de-depot-{application.reference or application.pk}.pdf", content
 
 

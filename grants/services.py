@@ -142,19 +142,34 @@ def save_step(*, application, by, step, values, lock_version=None, lines=None):
     """
     if step not in STEP_CODES:
         raise DomainError(_("Étape inconnue."), code="unknown_step", status=404)
-    allowed = set(STEP_FIELDS.get(step, []))
+    return update_draft(application=application, by=by, values_by_step={step: values}, lock_version=lock_version, lines=lines)
+
+
+def update_draft(*, application, by, values_by_step, lock_version=None, lines=None):
+    """Save several steps at once (the API), each checked as open to edits, under one lock check."""
     with transaction.atomic():
-        locked = _lock_for_save(application, by, lock_version, step)
-        for name, value in values.items():
-            if name in allowed:
-                setattr(locked, name, value)
-        kept = _save_lines(locked, lines) if lines is not None and step == "budget" else {}
+        locked = None
+        for step, values in values_by_step.items():
+            if locked is None:
+                locked = _lock_for_save(application, by, lock_version, step)
+            else:
+                _refuse_unless_editable(locked, by, step)
+            allowed = set(STEP_FIELDS.get(step, []))
+            for name, value in values.items():
+                if name in allowed:
+                    setattr(locked, name, value)
+        if locked is None:
+            locked = _lock_for_save(application, by, lock_version, "budget")
+        kept = {}
+        if lines is not None:
+            _refuse_unless_editable(locked, by, "budget")
+            kept = _save_lines(locked, lines)
         locked.lock_version += 1
         locked.last_saved_by = by
         locked.last_saved_at = timezone.now()
         locked.save()
-    for name in [*allowed, "lock_version", "last_saved_by", "last_saved_at", "updated_at"]:
-        setattr(application, name, getattr(locked, name))
+    for field in locked._meta.concrete_fields:
+        setattr(application, field.attname, getattr(locked, field.attname))
     return kept
 
 
