@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Fuzz the REST API from its own OpenAPI schema with schemathesis: any 5xx is a failure.
+#
+#   bench/fuzz_api.sh                  # every endpoint, 25 examples each
+#   MAX_EXAMPLES=100 bench/fuzz_api.sh # harder
+#   FUZZ_ARGS="--include-path-regex /api/v1/calls/" bench/fuzz_api.sh
+#
+# It starts the portal on its own port and its own SQLite file (never your database), loads
+# the demo data, creates a staff user with a personal API token, and runs schemathesis as
+# that user. schemathesis is installed into the venv here, on purpose not in requirements.txt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=${PY:-.venv/bin/python}
+PORT=${FUZZ_PORT:-8765}
+MAX_EXAMPLES=${MAX_EXAMPLES:-25}
+WORKDIR=$(mktemp -d /tmp/forim-fuzz.XXXXXX)
+export DATABASE_URL="sqlite:///$WORKDIR/fuzz.sqlite3"
+export DJANGO_SETTINGS_MODULE=forim_portal.settings.base
+export DEBUG=${DEBUG:-1} API_USER_RATE=1000000/hour SECURE_SSL_REDIRECT=0
+export MEDIA_ROOT="$WORKDIR/media"
+
+"$PY" -m pip install --quiet schemathesis
+"$PY" manage.py migrate --noinput -v0
+"$PY" manage.py createcachetable
+"$PY" manage.py load_demo >/dev/null 2>&1 || echo "load_demo failed: fuzzing an almost empty database" >&2
+
+TOKEN=$("$PY" manage.py shell -c '
+from accounts.models import Role, User
+from accounts.tokens import create_token
+user, _ = User.objects.get_or_create(email="fuzz@example.org", defaults={"role": Role.STAFF})
+print(create_token(user=user, name="schemathesis " + str(user.api_tokens.count()))[1])
+' | tail -1)
+
+"$PY" manage.py runserver "127.0.0.1:$PORT" --noreload >"$WORKDIR/server.log" 2>&1 &
+SERVER=$!
+trap 'kill "$SERVER" 2>/dev/null || true' EXIT
+for _ in $(seq 1 50); do
+  curl -fs "http://127.0.0.1:$PORT/api/schema/" -o /dev/null && break
+  sleep 0.3
+done
+
+echo "Server log: $WORKDIR/server.log"
+status=0
+"$(dirname "$PY")/schemathesis" run "http://127.0.0.1:$PORT/api/schema/" \
+  --header "Authorization: Bearer $TOKEN" \
+  --checks not_a_server_error \
+  --max-examples "$MAX_EXAMPLES" \
+  --report-junit-path "$WORKDIR/junit.xml" \
+  ${FUZZ_ARGS:-} || status=$?
+grep -n "Internal Server Error\|Traceback" "$WORKDIR/server.log" | head -50 || true
+exit $status
