@@ -35,4 +35,8 @@ def draft(call, association, applicant):
 
 @pytest.fixture
 def other_draft(call, other_association, other_applicant):
-    return complete(ApplicationFactory(call=call, organisation=other_association, created_by=other_applicant))
+    application = complete(ApplicationFactory(call=call, organisation=other_association, created_by=other_applicant))
+    application.title = "Centre de santé à Jacmel"
+    application.country = "HT"
+    application.save()
+    return application

@@ -1,0 +1,235 @@
+"""Pages: the steps render, autosave keeps what is valid, stale saves answer 409, access is by dossier."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils import timezone
+
+from grants import services
+from grants.models import Application, ApplicationDocument, BudgetLine, Call, Message
+from grants.states import State
+from grants.steps import STEP_CODES
+from tests.conftest import login
+from tests.factories import ApplicationFactory, MembershipFactory
+
+PDF = b"%PDF-1.4\n%test\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def edit_url(application, step):
+    return reverse("grants:application_edit", args=[application.pk, step])
+
+
+def autosave_url(application, step):
+    return reverse("grants:autosave", args=[application.pk, step])
+
+
+def budget_post(application, **funding):
+    lines = list(application.budget_lines.all())
+    data = {"lock_version": application.lock_version, "lines-TOTAL_FORMS": len(lines) + 1, "lines-INITIAL_FORMS": 0}
+    for index, line in enumerate(lines):
+        data.update({f"lines-{index}-id": line.pk, f"lines-{index}-category": line.category, f"lines-{index}-label": line.label,
+                     f"lines-{index}-quantity": "1", f"lines-{index}-unit_cost": str(line.unit_cost)})
+    data.update({"amount_requested": "14000", "own_funds": "4000", "in_kind": "2000", "local_partner_funds": "", "other_funders": ""})
+    data.update(funding)
+    return data
+
+
+@pytest.mark.parametrize("step", STEP_CODES)
+def test_every_step_renders_with_rules_at_the_field(client, draft, applicant, step):
+    draft.amount_requested = Decimal("16000.00")
+    draft.save()
+    response = login(client, applicant).get(edit_url(draft, step))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert escape(draft.title) in body
+    if step == "budget":
+        assert 'id="fb-amount_requested"' in body and "plafond" in body
+        assert "Forage et pompe solaire" in body
+
+
+def test_autosave_keeps_valid_fields_and_reports_invalid_numbers(client, draft, applicant):
+    response = login(client, applicant).post(autosave_url(draft, "budget"), budget_post(draft, own_funds="abc", local_partner_funds="-5", other_funders_detail="Mairie de Tafraout"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Saisissez un montant en chiffres" in body and "ne peut pas être négatif" in body
+    assert 'hx-swap-oob="true"' in body and "Enregistré" in body
+    draft.refresh_from_db()
+    assert draft.other_funders_detail == "Mairie de Tafraout"
+    assert draft.own_funds == Decimal("4000.00")  # the invalid value did not overwrite the saved one
+
+
+def test_autosave_new_budget_line_gets_its_id_back(client, draft, applicant):
+    data = budget_post(draft)
+    data.update({"lines-2-category": "training", "lines-2-label": "Formation du comité de l'eau", "lines-2-quantity": "2", "lines-2-unit_cost": "250,50"})
+    data["lines-TOTAL_FORMS"] = 3
+    response = login(client, applicant).post(autosave_url(draft, "budget"), data)
+    line = BudgetLine.objects.get(application=draft, category="training")
+    assert line.amount == Decimal("501.00")
+    assert f'name="lines-2-id" id="id_lines-2-id" value="{line.pk}"' in response.content.decode()
+
+
+def test_stale_autosave_answers_409_and_names_who_saved(client, draft, applicant, association):
+    colleague = MembershipFactory(organisation=association, user__first_name="Awa", user__last_name="Diop").user
+    seen = draft.lock_version
+    services.save_step(application=draft, by=colleague, step="project", values={"locality": "Tafraout"}, lock_version=seen)
+    response = login(client, applicant).post(autosave_url(draft, "project"), {"lock_version": seen, "locality": "Tiznit", "title": draft.title})
+    assert response.status_code == 409
+    assert "Awa Diop" in response.content.decode()
+    assert Application.objects.get(pk=draft.pk).locality == "Tafraout"
+
+
+def test_plain_post_conflict_keeps_what_was_typed_then_overwrites(client, draft, applicant, association):
+    colleague = MembershipFactory(organisation=association).user
+    seen = draft.lock_version
+    services.save_step(application=draft, by=colleague, step="project", values={"locality": "Tafraout"}, lock_version=seen)
+    login(client, applicant)
+    response = client.post(edit_url(draft, "project"), {"lock_version": seen, "locality": "Tiznit, mon long texte", "save": ""})
+    assert response.status_code == 409
+    assert "Tiznit, mon long texte" in response.content.decode()
+    current = Application.objects.get(pk=draft.pk).lock_version
+    response = client.post(edit_url(draft, "project"), {"lock_version": current, "locality": "Tiznit, mon long texte", "title": draft.title, "next": ""})
+    assert response.status_code == 302 and response.url == edit_url(draft, "budget")
+    assert Application.objects.get(pk=draft.pk).locality == "Tiznit, mon long texte"
+
+
+def test_no_js_budget_add_and_remove_line(client, draft, applicant):
+    login(client, applicant)
+    response = client.post(edit_url(draft, "budget"), {**budget_post(draft), "add_line": ""})
+    assert response.status_code == 302 and "lignes=1" in response.url
+    draft.refresh_from_db()
+    response = client.post(edit_url(draft, "budget"), {**budget_post(draft), "remove_line": "1"})
+    assert response.status_code == 302
+    assert list(draft.budget_lines.values_list("label", flat=True)) == ["Forage et pompe solaire"]
+
+
+def test_submit_by_page_then_edit_by_url_is_refused(client, draft, applicant, django_capture_on_commit_callbacks):
+    login(client, applicant)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("grants:submit", args=[draft.pk]))
+        client.post(reverse("grants:submit", args=[draft.pk]))  # double click
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == State.SUBMITTED and draft.reference == "PRA-2026-0001"
+    assert sum(1 for m in mail.outbox if m.to == [applicant.email]) == 1
+    response = client.post(edit_url(draft, "project"), {"lock_version": draft.lock_version, "title": "Piraté"})
+    assert response.status_code == 403
+    assert "ne peut plus être modifié" in response.content.decode()
+    assert Application.objects.get(pk=draft.pk).title != "Piraté"
+    receipt = client.get(reverse("grants:receipt", args=[draft.pk]))
+    assert receipt["Content-Type"] == "application/pdf" and receipt.content.startswith(b"%PDF")
+
+
+def test_submit_after_deadline_by_page_is_refused(client, draft, applicant):
+    Call.objects.filter(pk=draft.call_id).update(deadline=timezone.now() - datetime.timedelta(seconds=1), opens_at=timezone.now() - datetime.timedelta(days=9))
+    response = login(client, applicant).post(reverse("grants:submit", args=[draft.pk]))
+    assert response.status_code == 400
+    assert "date limite" in response.content.decode()
+    assert Application.objects.get(pk=draft.pk).status == State.DRAFT
+
+
+def test_document_upload_checks_type_and_serves_only_to_the_dossier(client, draft, applicant, other_applicant):
+    login(client, applicant)
+    url = reverse("grants:document_add", args=[draft.pk])
+    bad = client.post(url, {"doc_type": "statutes", "file": SimpleUploadedFile("statuts.pdf", b"MZ not a pdf", "application/pdf")})
+    assert bad.status_code == 400 and "ne correspond pas" in bad.content.decode()
+    exe = client.post(url, {"doc_type": "statutes", "file": SimpleUploadedFile("statuts.exe", PDF)})
+    assert exe.status_code == 400 and not ApplicationDocument.objects.exists()
+    client.post(url, {"doc_type": "statutes", "file": SimpleUploadedFile("statuts.pdf", PDF, "application/pdf")})
+    document = ApplicationDocument.objects.get(application=draft)
+    download = reverse("grants:document_download", args=[draft.pk, document.pk])
+    assert b"".join(client.get(download).streaming_content) == PDF
+    login(client, other_applicant)
+    assert client.get(download).status_code == 404
+
+
+def test_too_large_upload_is_refused(client, draft, applicant, settings):
+    settings.MAX_UPLOAD_SIZE = 100
+    response = login(client, applicant).post(reverse("grants:document_add", args=[draft.pk]), {"doc_type": "statutes", "file": SimpleUploadedFile("s.pdf", PDF * 10)})
+    assert response.status_code == 400 and "trop volumineux" in response.content.decode()
+    assert not ApplicationDocument.objects.exists()
+
+
+def test_another_association_never_reaches_the_dossier(client, draft, other_applicant):
+    login(client, other_applicant)
+    urls = [
+        reverse("grants:application_detail", args=[draft.pk]), edit_url(draft, "project"),
+        reverse("grants:receipt", args=[draft.pk]), reverse("grants:version_diff", args=[draft.pk, 2]),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+    for url in [autosave_url(draft, "project"), reverse("grants:submit", args=[draft.pk]), reverse("grants:withdraw", args=[draft.pk]),
+                reverse("grants:post_message", args=[draft.pk]), reverse("grants:visa", args=[draft.pk])]:
+        assert client.post(url, {"title": "x", "body": "x", "lock_version": draft.lock_version}).status_code == 404, url
+    draft.refresh_from_db()
+    assert draft.status == State.DRAFT and draft.title == "Adduction d'eau potable à Tafraout"
+    assert not Message.objects.exists()
+
+
+def test_my_applications_lists_only_mine_with_next_step(client, draft, other_draft, applicant, django_assert_max_num_queries):
+    for _ in range(5):
+        ApplicationFactory(call=draft.call, organisation=draft.organisation)
+    login(client, applicant)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("grants:my_applications"))
+    body = response.content.decode()
+    assert escape(draft.title) in body and escape(other_draft.title) not in body
+    assert "avant la date limite" in body
+    assert {a.pk for a in response.context["applications"]} == set(Application.objects.filter(organisation=draft.organisation).values_list("pk", flat=True))
+
+
+def test_withdraw_by_page(client, draft, applicant):
+    response = login(client, applicant).post(reverse("grants:withdraw", args=[draft.pk]), {"comment": "Projet reporté"})
+    assert response.status_code == 302
+    assert Application.objects.get(pk=draft.pk).status == State.WITHDRAWN
+
+
+def test_thread_between_association_and_staff(client, draft, applicant, staff_user, django_capture_on_commit_callbacks):
+    login(client, applicant)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("grants:post_message", args=[draft.pk]), {"body": "Question sur le budget"})
+    assert [m.to for m in mail.outbox] == [[staff_user.email]]
+    login(client, staff_user)
+    page = client.get(reverse("grants:application_detail", args=[draft.pk])).content.decode()
+    assert "Question sur le budget" in page
+    assert Message.objects.get().read_at is not None
+
+
+def test_operator_drafts_and_visa(client, draft, association, operator_org, operator_user):
+    association.operator = operator_org
+    association.save()
+    other = ApplicationFactory(call=draft.call)  # not accompanied by this operator
+    login(client, operator_user)
+    response = client.get(reverse("grants:operator_drafts"))
+    assert [a.pk for a in response.context["drafts"]] == [draft.pk]
+    assert escape(other.title) not in response.content.decode()
+    response = client.post(reverse("grants:visa", args=[draft.pk]), {"decision": "granted", "comment": "Dossier solide"})
+    assert response.status_code == 302
+    assert draft.visas.get().decision == "granted"
+
+
+def test_staff_create_call_with_rules_and_grid(client, staff_user, call, applicant):
+    login(client, staff_user)
+    data = {
+        "programme": call.programme_id, "year": 2027, "title": "Appel PRA/OSIM 2027", "description": "",
+        "opens_at": "2027-09-01T09:00", "deadline": "2027-11-18T12:00", "envelope": "750000", "max_grant": "15000",
+        "max_grant_share": "70", "min_total_budget": "0", "max_total_budget": "120000", "min_association_age_months": "12",
+        "max_duration_months": "24", "excluded_countries": ["ML"], "sectors": ["water", "health"], "required_documents": ["statutes"],
+        "operator_visa_required": "on", "tranche_split": "70, 30", "reviewers_per_application": "2",
+        "criteria-TOTAL_FORMS": "1", "criteria-INITIAL_FORMS": "0", "criteria-0-label": "Pertinence", "criteria-0-weight": "3",
+        "criteria-0-scale_max": "5", "criteria-0-position": "0", "criteria-0-guidance": "",
+    }
+    bad = client.post(reverse("grants:call_create"), {**data, "tranche_split": "70, 20"})
+    assert bad.status_code == 200 and "100" in bad.content.decode()
+    response = client.post(reverse("grants:call_create"), data)
+    assert response.status_code == 302
+    created = Call.objects.get(year=2027)
+    assert created.tranche_split == [70, 30] and list(created.excluded_countries) == ["ML"]
+    assert created.deadline.hour == 11 or created.deadline.hour == 12  # stored in UTC from Paris time
+    assert list(created.criteria.values_list("label", flat=True)) == ["Pertinence"]
+    login(client, applicant)
+    assert client.get(reverse("grants:call_edit", args=[created.pk])).status_code == 403
