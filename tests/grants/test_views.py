@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils import timezone
+from django.utils.html import escape
 
 from grants import services
 from grants.models import Application, ApplicationDocument, BudgetLine, Call, Message
