@@ -146,9 +146,16 @@ def application_detail(request, pk):
 
 # The steps --------------------------------------------------------------------------------------
 
+def _unit_cost(line):
+    """Lines entered as a lump sum (no unit cost) show their amount as the unit cost, so a resave keeps it."""
+    if not line.unit_cost and line.amount and line.quantity:
+        return (line.amount / line.quantity).quantize(line.amount)
+    return line.unit_cost
+
+
 def _budget_formset(application, data=None, extra=1):
     initial = [
-        {"id": line.pk, "category": line.category, "label": line.label, "quantity": line.quantity, "unit_cost": line.unit_cost}
+        {"id": line.pk, "category": line.category, "label": line.label, "quantity": line.quantity, "unit_cost": _unit_cost(line)}
         for line in application.budget_lines.all()
     ]
     initial += [{"category": "", "quantity": 1}] * extra
