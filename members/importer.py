@@ -237,7 +237,7 @@ def check_rows(raw_rows):
 def _differs(organisation, name, value):
     current = getattr(organisation, name)
     if name.endswith("_countries"):
-        return [str(country) for country in current] != list(value)
+        return sorted(country.code for country in current) != sorted(value)
     return (current or "") != (value or "")
 
 
