@@ -140,7 +140,7 @@ class ReportViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         services.save_report(report=report, by=request.user, narrative=serializer.validated_data.get("narrative"),
                              actuals=serializer.validated_data.get("actuals"))
-        return Response(self.get_serializer(report).data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=report.pk)).data)
 
     @action(detail=True, methods=["post"], serializer_class=serializers.Serializer)
     def submit(self, request, pk=None):
