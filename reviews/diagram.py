@@ -5,13 +5,13 @@ from dataclasses import dataclass
 from grants.states import State
 from grants.workflow import APPLICANT, OPERATOR, STAFF, SYSTEM, graph
 
-# (column, row) of each state: the main road goes left to right on row 1.
+# (column, row) of each state: the main road goes left to right on row 1, then down after the award.
 LAYOUT = {
     State.DRAFT: (0, 1), State.SUBMITTED: (1, 1), State.CORRECTIONS_REQUESTED: (1, 0),
     State.ADMISSIBLE: (2, 1), State.INADMISSIBLE: (2, 2), State.WITHDRAWN: (1, 3),
     State.UNDER_REVIEW: (3, 1), State.READY_FOR_COMMITTEE: (4, 1), State.DEFERRED: (4, 0),
-    State.AWARDED: (5, 1), State.REJECTED: (5, 2), State.AGREEMENT_SIGNED: (6, 1),
-    State.IN_PROGRESS: (7, 1), State.CLOSED: (8, 1),
+    State.AWARDED: (5, 1), State.REJECTED: (5, 0), State.AGREEMENT_SIGNED: (5, 2),
+    State.IN_PROGRESS: (5, 3), State.CLOSED: (4, 3),
 }
 BOX_W, BOX_H, COL, ROW, MARGIN = 136, 46, 172, 96, 16
 ACTOR_COLOURS = {STAFF: "#1f4e79", APPLICANT: "#b35c00", OPERATOR: "#2e7d32", SYSTEM: "#6b6b6b"}

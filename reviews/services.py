@@ -95,11 +95,12 @@ ADMISSIBLE, INADMISSIBLE, CORRECTIONS = "admissible", "inadmissible", "correctio
 
 
 def decide_admissibility(*, application, by, outcome, reason="", sections=(), expected_state=None):
-    """Close the admissibility check: admissible, inadmissible (reason) or corrections requested."""
+    """Close the admissibility check: admissible (every human check ticked), inadmissible (reason) or corrections."""
     _require_staff(by)
     reason = (reason or "").strip()
     if outcome == ADMISSIBLE:
-        open_checks = [item.label for item in checklist(application) if not item.checked]
+        # a dossier in another state is refused by the workflow itself (illegal move or someone was faster)
+        open_checks = [item.label for item in checklist(application) if not item.checked] if application.status == State.SUBMITTED else []
         if open_checks:
             raise DomainError(
                 _("Cochez d'abord toutes les vérifications : %(list)s.") % {"list": " ; ".join(str(c) for c in open_checks)},
@@ -455,12 +456,16 @@ def record_decision(*, session, application, by, outcome, reason, amount=None, e
 
 # --- transitions, bulk actions, notes -----------------------------------------------------
 
+ADMISSIBILITY_OUTCOMES = {"declare_admissible": ADMISSIBLE, "declare_inadmissible": INADMISSIBLE, "request_corrections": CORRECTIONS}
+
+
 def fire_transition(*, application, by, name, comment="", expected_state=None, sections=()):
     """One door for the staff pages and the API; corrections go through grants.services."""
     _require_staff(by)
-    if name == "request_corrections":
+    outcome = ADMISSIBILITY_OUTCOMES.get(name)
+    if outcome:
         return decide_admissibility(
-            application=application, by=by, outcome=CORRECTIONS, reason=comment, sections=sections, expected_state=expected_state
+            application=application, by=by, outcome=outcome, reason=comment, sections=sections, expected_state=expected_state
         )
     return workflow.fire(application, name, by=by, comment=comment, expected_state=expected_state)
 
@@ -471,7 +476,7 @@ def bulk_fire(*, applications, by, name, comment=""):
     moved, refused = [], []
     for application in applications:
         try:
-            workflow.fire(application, name, by=by, comment=comment, expected_state=application.status)
+            fire_transition(application=application, by=by, name=name, comment=comment, expected_state=application.status)
         except DomainError as error:
             refused.append((application, error.message))
         else:

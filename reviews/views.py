@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from documents.models import DocumentJob
 from forim_portal.errors import DomainError
 from forim_portal.exports import export_response
 from grants import workflow
@@ -20,6 +22,7 @@ from grants.models import Application
 from grants.rules import is_accompanying_operator, visible_applications
 from grants.states import State
 from grants.workflow import APPLICANT, OPERATOR, STAFF, SYSTEM, TRANSITIONS
+from members.choices import Sector
 from members.rules import is_forim_staff
 
 from . import selectors, services
@@ -157,7 +160,10 @@ def _detail_context(request, application, **forms):
     reviews = list(selectors.reviews_of(application))
     assignments = list(application.review_assignments.select_related("reviewer", "review").order_by("assigned_at"))
     excluded = {a.reviewer_id for a in assignments} | services.conflicted_reviewer_ids(application)
-    transitions = [spec for spec in workflow.available_transitions(application, request.user) if spec.name not in {"award", "reject", "defer"}]
+    hidden = {"award", "reject", "defer"}  # decided in a committee session
+    if application.status == State.SUBMITTED:
+        hidden |= set(services.ADMISSIBILITY_OUTCOMES)  # the admissibility form below handles them
+    transitions = [spec for spec in workflow.available_transitions(application, request.user) if spec.name not in hidden]
     context = {
         "application": application,
         "budget_lines": list(application.budget_lines.all()),
@@ -180,6 +186,9 @@ def _detail_context(request, application, **forms):
         "transition_error": forms.get("transition_error"),
         "transition_comment": forms.get("transition_comment", ""),
         "ceiling": services.award_ceiling(application),
+        "sector_label": dict(Sector.choices).get(application.sector, application.sector),
+        "document_jobs": list(DocumentJob.objects.filter(
+            target_type=ContentType.objects.get_for_model(Application), target_id=application.pk).order_by("kind")),
     }
     return context
 

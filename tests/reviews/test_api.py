@@ -8,7 +8,7 @@ from reviews import services
 from reviews.models import ReviewAssignment
 from tests.conftest import login
 
-from .conftest import score_and_submit
+from .conftest import score_and_submit, tick_all
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +17,9 @@ def test_staff_fire_a_transition_and_list_them(make, staff_user, client):
     application = make()
     login(client, staff_user)
     url = reverse("instruction-application-transitions", args=[application.pk])
+    response = client.post(url, {"name": "declare_admissible", "expected_state": "submitted"}, content_type="application/json")
+    assert response.status_code == 400 and response.json()["code"] == "checklist_incomplete"
+    tick_all(application, staff_user)
     available = {t["name"] for t in client.get(url).json()["available"]}
     assert {"declare_admissible", "declare_inadmissible", "request_corrections"} <= available
     response = client.post(url, {"name": "declare_inadmissible", "comment": ""}, content_type="application/json")

@@ -12,7 +12,7 @@ from reviews.models import ReviewAssignment
 from tests.conftest import login
 from tests.factories import ApplicationFactory, OperatorFactory, OrganisationFactory
 
-from .conftest import make_application
+from .conftest import make_application, tick_all
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +88,7 @@ def test_exports_follow_the_filters(make, staff_user, client, other_association)
 
 def test_bulk_assign_move_and_export(make, staff_user, client, reviewers, call):
     first, second = make(State.UNDER_REVIEW), make(State.SUBMITTED)
+    tick_all(second, staff_user)
     login(client, staff_user)
     url = reverse("reviews:applications")
     client.post(url, {"ids": [first.pk, second.pk], "action": "assign"})
