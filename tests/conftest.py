@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.utils import translation
 
 from accounts.models import Role
 from members.models import MemberRole
@@ -12,6 +13,14 @@ from .factories import PASSWORD, MembershipFactory, OperatorFactory, Organisatio
 def _media_in_tmp(settings, tmp_path):
     """Every test writes its files to its own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _french_by_default():
+    """Each test starts in French: a request in English must not leak into the next test."""
+    translation.activate("fr")
+    yield
+    translation.activate("fr")
 
 
 @pytest.fixture
