@@ -72,6 +72,16 @@ def document_label(doc_type):
         return doc_type
 
 
+def country_label(code):
+    try:
+        from members.countries import country_name
+    except ImportError:
+        from django_countries import countries
+
+        return str(countries.name(code))
+    return country_name(code)
+
+
 def months_between(start, end):
     months = (end.year - start.year) * 12 + end.month - start.month
     return months - 1 if end.day < start.day else months
@@ -131,9 +141,9 @@ def check_application(application):
     if not country:
         country_message = _("Choisissez le pays du projet.")
     elif country in excluded:
-        country_message = _("%(country)s est exclu de cet appel : le projet ne peut pas y être déposé.") % {"country": application.country.name}
+        country_message = _("%(country)s est exclu de cet appel : le projet ne peut pas y être déposé.") % {"country": country_label(country)}
     else:
-        country_message = _("%(country)s ne fait pas partie des pays éligibles de cet appel.") % {"country": application.country.name}
+        country_message = _("%(country)s ne fait pas partie des pays éligibles de cet appel.") % {"country": country_label(country)}
     rule("country", _("Pays éligible"), country_ok, country_message, "country")
     sector_ok = bool(application.sector) and (not call.sectors or application.sector in call.sectors)
     rule(

@@ -66,6 +66,12 @@ class ProjectForm(DraftForm):
         self.fields["sector"] = forms.ChoiceField(
             label=_("Secteur"), required=False, choices=[("", "—")] + [(c, Sector(c).label) for c in codes if c in Sector.values],
         )
+        try:
+            from members.countries import country_choices
+        except ImportError:
+            pass
+        else:
+            self.fields["country"].choices = [("", "—"), *country_choices()]
         self.fields["duration_months"].widget.attrs.update({"inputmode": "numeric", "min": 1})
         self.fields["duration_months"].error_messages["invalid"] = _("Saisissez un nombre de mois, par exemple 12.")
         self.fields["beneficiaries_count"].error_messages["invalid"] = _("Saisissez un nombre, par exemple 1200.")

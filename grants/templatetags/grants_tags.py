@@ -38,3 +38,23 @@ def field_step(field):
     from grants.steps import step_of_field
 
     return step_of_field(field)
+
+
+@register.filter
+def country_label(country):
+    """The country's French name (members.countries reads django-countries' French catalog)."""
+    code = getattr(country, "code", country) or ""
+    if not code:
+        return ""
+    try:
+        from members.countries import country_name
+    except ImportError:
+        return getattr(country, "name", code)
+    return country_name(code)
+
+
+@register.filter
+def sector_label(code):
+    from members.choices import Sector
+
+    return Sector(code).label if code in Sector.values else code
