@@ -95,3 +95,15 @@ def test_notes_are_for_staff_only(make, staff_user, applicant, client):
     assert client.get(reverse("reviews:application_detail", args=[application.pk])).status_code == 403
     assert client.post(reverse("reviews:add_note", args=[application.pk]), {"body": "x"}).status_code == 403
     assert application.staff_notes.count() == 1
+
+
+def test_operator_home_section_lists_dossiers_waiting_for_an_opinion(make, association, operator_org, operator_user, rf):
+    from reviews.home import operator_section
+
+    association.operator = operator_org
+    association.save()
+    waiting, answered = make(title="Puits"), make(title="École")
+    services.give_operator_opinion(application=answered, by=operator_user, opinion="reserved", text="Budget à revoir")
+    request = rf.get("/")
+    request.user = operator_user
+    assert operator_section(request)["applications"] == [waiting]

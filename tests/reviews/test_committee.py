@@ -127,3 +127,13 @@ def test_committee_pages_are_staff_only(session, applicant, reviewer, client):
         login(client, user)
         assert client.get(reverse("reviews:committee_list")).status_code == 403
         assert client.get(reverse("reviews:committee_detail", args=[session.pk])).status_code == 403
+
+
+@pytest.mark.parametrize("count", [3, 25])
+def test_the_agenda_query_count_does_not_grow_with_dossiers(make, staff_user, session, client, count, django_assert_max_num_queries):
+    for _ in range(count):
+        make(State.READY_FOR_COMMITTEE)
+    login(client, staff_user)
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("reviews:committee_detail", args=[session.pk]))
+    assert page.content.decode().count("Enregistrer la décision") == count
