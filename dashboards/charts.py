@@ -25,35 +25,35 @@ def fmt(value, decimals=0):
     return number_format(Decimal(value), decimals, use_l10n=True, force_grouping=True)
 
 
-def _svg(width, height, label, body):
+def _svg(width, height, label, body, kind):
     return mark_safe(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(label)}" class="chart-svg" preserveAspectRatio="xMinYMin meet">{body}</svg>'
+        f'aria-label="{escape(label)}" class="chart-svg chart-{kind}" preserveAspectRatio="xMinYMin meet">{body}</svg>'
     )
 
 
 def bar_chart(items, *, label, decimals=0, color=PALETTE[0]):
-    """items: [(text, value)] drawn as horizontal bars, longest first as given."""
+    """items: [(text, value)] as horizontal bars, each with its label above it (readable on a phone)."""
     items = [(str(text), value or 0) for text, value in items]
     if not items:
         return ""
-    label_width, bar_width, row = 230, 330, 26
-    width, height = label_width + bar_width + 110, row * len(items) + 10
+    width, bar_width, row = 400, 300, 42
+    height = row * len(items) + 4
     top = max(float(value) for _text, value in items) or 1.0
     parts = []
     for index, (text, value) in enumerate(items):
-        y = 5 + index * row
-        length = max(1.0, float(value) / top * bar_width) if value else 0
-        short = text if len(text) <= 30 else text[:29] + "…"
+        y = 4 + index * row
+        length = max(2.0, float(value) / top * bar_width) if value else 0
+        short = text if len(text) <= 60 else text[:59] + "…"
         parts.append(format_html(
-            '<text x="{}" y="{}" text-anchor="end" font-size="13" {} fill="#1b2430">{}</text>'
-            '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" rx="2"><title>{} : {}</title></rect>'
-            '<text x="{}" y="{}" font-size="13" {} fill="#1b2430">{}</text>',
-            label_width - 8, y + 17, mark_safe(FONT), short,
-            label_width, y + 3, round(length, 1), row - 8, color, text, fmt(value, decimals),
-            round(label_width + length + 6, 1), y + 17, mark_safe(FONT), fmt(value, decimals),
+            '<text x="0" y="{}" font-size="14" {} fill="#1b2430">{}</text>'
+            '<rect x="0" y="{}" width="{}" height="14" fill="{}" rx="2"><title>{} : {}</title></rect>'
+            '<text x="{}" y="{}" font-size="14" font-weight="600" {} fill="#1b2430">{}</text>',
+            y + 14, mark_safe(FONT), short,
+            y + 20, round(length, 1), color, text, fmt(value, decimals),
+            round(length + 6, 1), y + 32, mark_safe(FONT), fmt(value, decimals),
         ))
-    return _svg(width, height, label, "".join(parts))
+    return _svg(width, height, label, "".join(parts), "bars")
 
 
 def line_chart(xs, series, *, label, decimals=0, ceiling=None):
@@ -63,7 +63,7 @@ def line_chart(xs, series, *, label, decimals=0, ceiling=None):
     """
     if not xs:
         return ""
-    width, height, left, right, top, bottom = 640, 300, 80, 20, 40, 40
+    width, height, left, right, top, bottom = 420, 280, 58, 16, 30 + 20 * len(series), 30
     plot_w, plot_h = width - left - right, height - top - bottom
     highest = ceiling or max((float(v or 0) for _name, values in series for v in values), default=0) or 1.0
     step = plot_w / max(1, len(xs) - 1)
@@ -77,14 +77,14 @@ def line_chart(xs, series, *, label, decimals=0, ceiling=None):
         y = round(top + plot_h - fraction * plot_h, 1)
         parts.append(format_html(
             '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#d5dbe3" stroke-dasharray="3 3"/>'
-            '<text x="{}" y="{}" text-anchor="end" font-size="12" {} fill="#5b6573">{}</text>',
+            '<text x="{}" y="{}" text-anchor="end" font-size="13" {} fill="#5b6573">{}</text>',
             left, y, width - right, y, left - 6, y + 4, mark_safe(FONT), fmt(highest * fraction, 0),
         ))
     for index, x_value in enumerate(xs):
         x, _y = point(index, 0)
         parts.append(format_html(
-            '<text x="{}" y="{}" text-anchor="middle" font-size="12" {} fill="#1b2430">{}</text>',
-            x, height - bottom + 18, mark_safe(FONT), x_value,
+            '<text x="{}" y="{}" text-anchor="middle" font-size="13" {} fill="#1b2430">{}</text>',
+            x, height - bottom + 18, mark_safe(FONT), str(x_value)[-2:] if len(xs) > 8 else x_value,
         ))
     for number, (name, values) in enumerate(series):
         color = PALETTE[number % len(PALETTE)]
@@ -98,18 +98,18 @@ def line_chart(xs, series, *, label, decimals=0, ceiling=None):
                 '<circle cx="{}" cy="{}" r="4" fill="{}"><title>{} {} : {}</title></circle>',
                 x, y, color, name, x_value, fmt(value, decimals),
             ))
-        legend_x = left + number * 220
+        legend_y = 4 + number * 20
         parts.append(format_html(
-            '<rect x="{}" y="8" width="14" height="14" fill="{}"/>'
-            '<text x="{}" y="20" font-size="13" {} fill="#1b2430">{}</text>',
-            legend_x, color, legend_x + 20, mark_safe(FONT), name,
+            '<rect x="{}" y="{}" width="14" height="14" fill="{}"/>'
+            '<text x="{}" y="{}" font-size="14" {} fill="#1b2430">{}</text>',
+            left, legend_y, color, left + 20, legend_y + 12, mark_safe(FONT), name,
         ))
-    return _svg(width, height, label, "".join(parts))
+    return _svg(width, height, label, "".join(parts), "lines")
 
 
 def world_map(items, *, label):
     """items: [(iso code, country name, value)]: a circle whose area is proportional to the value."""
-    width, height = 720, 270
+    width, height = 720, 300
     parts = [format_html('<rect width="{}" height="{}" fill="#eaf2fa"/>', width, height)]
     for latitude in (-30, 0, 30):
         _x, y = geo.project(latitude, geo.WEST, width=width, height=height)
@@ -122,11 +122,11 @@ def world_map(items, *, label):
     # Biggest first, so small circles stay visible on top of big ones.
     for code, name, value in sorted(placed, key=lambda item: -float(item[2])):
         x, y = geo.project(*geo.CENTROIDS[code], width=width, height=height)
-        radius = round(3 + 17 * math.sqrt(float(value) / top), 1)
+        radius = round(4 + 18 * math.sqrt(float(value) / top), 1)
         parts.append(format_html(
             '<circle cx="{}" cy="{}" r="{}" fill="#b4470b" fill-opacity="0.7" stroke="#fff" stroke-width="1">'
             '<title>{} : {}</title></circle>'
-            '<text x="{}" y="{}" font-size="10" {} fill="#1b2430" text-anchor="middle">{}</text>',
+            '<text x="{}" y="{}" font-size="13" font-weight="600" {} fill="#1b2430" text-anchor="middle">{}</text>',
             x, y, radius, name, fmt(value), x, round(y - radius - 2, 1), mark_safe(FONT), code,
         ))
-    return _svg(width, height, label, "".join(parts))
+    return _svg(width, height, label, "".join(parts), "map")

@@ -41,7 +41,7 @@ CENTROIDS = {
 }
 
 # The window of the world the map shows (longitudes west to east, latitudes south to north).
-WEST, EAST, SOUTH, NORTH = -95.0, 140.0, -38.0, 50.0
+WEST, EAST, SOUTH, NORTH = -90.0, 130.0, -36.0, 48.0
 
 # Coarse outlines as (longitude, latitude) rings.
 OUTLINES = [

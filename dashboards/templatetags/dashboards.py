@@ -7,7 +7,8 @@ from dashboards.charts import fmt
 
 register = template.Library()
 
-DECIMALS = {"int": 0, "money": 2, "rate": 1, "score": 2}
+# "euros": a rounded amount for headline figures; "money": to the cent, in tables.
+DECIMALS = {"int": 0, "euros": 0, "money": 2, "rate": 1, "score": 2}
 
 
 @register.filter
