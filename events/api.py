@@ -1,0 +1,115 @@
+"""`/api/v1/events/`: the agenda (open events without login), registration, cancellation and check-in.
+
+Same rules as the pages: lists hold only what the user may see, anything else is a 404;
+writes go through the services (DomainError -> JSON 4xx).
+"""
+
+from django.db.models import Q
+from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from forim_portal.api import StrictFieldsMixin
+from members.models import Organisation
+
+from . import selectors, services
+from .models import Event, Registration
+from .rules import can_manage_event, managed_organisation_ids
+
+
+class EventSerializer(serializers.ModelSerializer):
+    organiser_name = serializers.CharField(source="organiser.name", read_only=True)
+    confirmed_count = serializers.IntegerField(read_only=True)
+    waiting_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Event
+        fields = ["id", "kind", "title", "organiser", "organiser_name", "starts_at", "ends_at", "place", "city",
+                  "region", "online_url", "description", "capacity", "audience", "registration_deadline", "call",
+                  "confirmed_count", "waiting_count"]
+        read_only_fields = fields
+
+
+class RegistrationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Registration
+        fields = ["id", "event", "organisation", "name", "email", "status", "created_at", "promoted_at",
+                  "cancelled_at", "checked_in_at"]
+        read_only_fields = fields
+
+
+class RegisterSerializer(StrictFieldsMixin, serializers.Serializer):
+    organisation = serializers.IntegerField(required=False, allow_null=True, help_text="Au nom de cette organisation.")
+    name = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+
+
+class CheckInSerializer(StrictFieldsMixin, serializers.Serializer):
+    present = serializers.BooleanField(default=True)
+
+
+class EventViewSet(viewsets.ReadOnlyModelViewSet):
+    """Upcoming events this user may see; open events are public."""
+
+    serializer_class = EventSerializer
+    permission_classes = [permissions.AllowAny]
+    filterset_fields = ["kind", "audience", "organiser"]
+    ordering_fields = ["starts_at"]
+
+    def get_queryset(self):
+        return selectors.agenda(self.request.user)
+
+    @action(detail=True, methods=["post"], serializer_class=RegisterSerializer,
+            permission_classes=[permissions.IsAuthenticated])
+    def register(self, request, pk=None):
+        event = self.get_object()
+        serializer = RegisterSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        organisation = None
+        if serializer.validated_data.get("organisation"):
+            organisation = Organisation.objects.filter(pk=serializer.validated_data["organisation"]).first()
+            if organisation is None:
+                raise NotFound()
+        registration = services.register(event=event, by=request.user, organisation=organisation,
+                                         name=serializer.validated_data["name"], email=serializer.validated_data["email"])
+        return Response(RegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)
+
+
+class RegistrationViewSet(viewsets.ReadOnlyModelViewSet):
+    """The user's own registrations and those of the events they run."""
+
+    serializer_class = RegistrationSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filterset_fields = ["event", "status"]
+    search_fields = ["name", "email"]
+
+    def get_queryset(self):
+        user = self.request.user
+        registrations = Registration.objects.select_related("event").order_by("event__starts_at", "created_at", "pk")
+        if user.is_forim_staff:
+            return registrations
+        return registrations.filter(
+            Q(user=user) | Q(email__iexact=user.email) | Q(organisation_id__in=managed_organisation_ids(user))
+            | Q(event__organiser_id__in=managed_organisation_ids(user))
+        )
+
+    @action(detail=True, methods=["post"], serializer_class=serializers.Serializer)
+    def cancel(self, request, pk=None):
+        registration, _promoted = services.cancel_registration(registration=self.get_object(), by=request.user)
+        return Response(RegistrationSerializer(registration).data)
+
+    @action(detail=True, methods=["post"], url_path="check-in", serializer_class=CheckInSerializer)
+    def check_in(self, request, pk=None):
+        registration = self.get_object()
+        if not can_manage_event(request.user, registration.event):
+            raise NotFound()
+        serializer = CheckInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        registration = services.check_in(registration=registration, by=request.user, present=serializer.validated_data["present"])
+        return Response(RegistrationSerializer(registration).data)
+
+
+def register(router):
+    router.register("events", EventViewSet, basename="event")
+    router.register("event-registrations", RegistrationViewSet, basename="event-registration")

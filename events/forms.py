@@ -1,0 +1,43 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from grants.models import Call
+
+from .models import Event, InvitationStatus
+from .rules import organiser_choices
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = ["kind", "title", "organiser", "starts_at", "ends_at", "place", "city", "region", "online_url",
+                  "description", "capacity", "audience", "registration_deadline", "call"]
+        widgets = {"starts_at": DATETIME, "ends_at": DATETIME, "registration_deadline": DATETIME,
+                   "description": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organiser"].queryset = organiser_choices(user)
+        self.fields["call"].queryset = Call.objects.select_related("programme").order_by("-year", "title")
+        self.fields["call"].required = False
+        for name in ("starts_at", "ends_at", "registration_deadline"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"]
+
+    def _post_clean(self):
+        # model validation (dates, ceremony and call) runs in services.save_event, which reports in French
+        pass
+
+
+class RegistrationForm(forms.Form):
+    on_behalf = forms.BooleanField(label=_("au nom de mon association"), required=False)
+    name = forms.CharField(label=_("nom du participant"), max_length=200, required=False,
+                           help_text=_("Vide : vous-même."))
+    email = forms.EmailField(label=_("e-mail du participant"), required=False, help_text=_("Vide : votre adresse."))
+
+
+class InvitationMarkForm(forms.Form):
+    status = forms.ChoiceField(label=_("présence"), choices=InvitationStatus.choices)
+    represented_by = forms.CharField(label=_("représenté par"), max_length=200, required=False)
+    diploma_handed = forms.BooleanField(label=_("diplôme remis"), required=False)

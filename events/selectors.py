@@ -1,0 +1,99 @@
+"""Reads: the agenda, an event's lists, attendance figures, a ceremony's figures."""
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from members.choices import Region
+
+from .models import CeremonyInvitation, Event, InvitationStatus, Registration, RegistrationStatus
+from .rules import managed_organisation_ids, visible_events
+
+CONFIRMED = Q(registrations__status=RegistrationStatus.CONFIRMED)
+PRESENT = CONFIRMED & Q(registrations__checked_in_at__isnull=False)
+
+
+def with_counts(events):
+    return events.annotate(
+        confirmed_count=Count("registrations", filter=CONFIRMED, distinct=True),
+        waiting_count=Count("registrations", filter=Q(registrations__status=RegistrationStatus.WAITING), distinct=True),
+        present_count=Count("registrations", filter=PRESENT, distinct=True),
+    )
+
+
+def agenda(user, *, now=None, kind=None):
+    """Upcoming (not yet ended) events this user may see, soonest first."""
+    events = visible_events(user, Event.objects.filter(ends_at__gte=now or timezone.now()))
+    if kind:
+        events = events.filter(kind=kind)
+    return with_counts(events.select_related("organiser")).order_by("starts_at", "pk")
+
+
+def managed_events(user):
+    """Events this user runs: all for FORIM staff, else those of the organisations they write for."""
+    events = Event.objects.all()
+    if not user.is_forim_staff:
+        events = events.filter(organiser_id__in=managed_organisation_ids(user))
+    return events
+
+
+def participants(event, *, search=""):
+    registrations = event.registrations.select_related("organisation").order_by("status", "name", "pk")
+    if search:
+        registrations = registrations.filter(
+            Q(name__icontains=search) | Q(email__icontains=search) | Q(organisation__name__icontains=search)
+            | Q(organisation__acronym__icontains=search)
+        )
+    return registrations
+
+
+def my_registrations(user, event):
+    """The user's own active registrations for the event and those for organisations they write for."""
+    from members.rules import organisation_ids
+
+    return event.registrations.filter(
+        Q(user=user) | Q(email__iexact=user.email) | Q(organisation_id__in=organisation_ids(user))
+    ).exclude(status=RegistrationStatus.CANCELLED).select_related("organisation").order_by("created_at")
+
+
+def attendance_by_event(events):
+    return with_counts(events.select_related("organiser")).order_by("-starts_at", "pk")
+
+
+def _present(events):
+    return Registration.objects.filter(event__in=events, status=RegistrationStatus.CONFIRMED)
+
+
+def attendance_by_organisation(events):
+    rows = (_present(events).values("organisation__id", "organisation__name")
+            .annotate(registered=Count("pk"), present=Count("pk", filter=Q(checked_in_at__isnull=False)))
+            .order_by("-present", "organisation__name"))
+    return list(rows)
+
+
+def attendance_by_region(events):
+    labels = dict(Region.choices)
+    rows = (_present(events).values("organisation__region")
+            .annotate(registered=Count("pk"), present=Count("pk", filter=Q(checked_in_at__isnull=False)))
+            .order_by("-present", "organisation__region"))
+    return [{**row, "label": labels.get(row["organisation__region"]) or ""} for row in rows]
+
+
+def ceremony_figures(event):
+    """'42 lauréats sur 53 présents ou représentés', diplomas handed, invited not yet marked."""
+    counts = dict(event.invitations.values_list("status").annotate(n=Count("pk")).order_by())
+    total = sum(counts.values())
+    attended = counts.get(InvitationStatus.PRESENT, 0) + counts.get(InvitationStatus.REPRESENTED, 0)
+    return {
+        "total": total,
+        "attended": attended,
+        "present": counts.get(InvitationStatus.PRESENT, 0),
+        "represented": counts.get(InvitationStatus.REPRESENTED, 0),
+        "absent": counts.get(InvitationStatus.ABSENT, 0),
+        "unmarked": counts.get(InvitationStatus.INVITED, 0),
+        "diplomas": event.invitations.filter(diploma_handed=True).count(),
+    }
+
+
+def ceremony_invitations(event):
+    return CeremonyInvitation.objects.filter(event=event).select_related("organisation", "application").order_by("organisation__name", "pk")
+

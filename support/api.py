@@ -1,0 +1,79 @@
+"""`/api/v1/support/`: accompaniment agreements and logs, with the same visibility as the pages."""
+
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from forim_portal.api import StrictFieldsMixin
+
+from . import services
+from .filters import ActivityFilter
+from .models import AccompanimentAgreement, SupportLog
+from .rules import operator_ids, visible_associations
+from .selectors import activity_logs
+
+
+class SupportLogSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    class Meta:
+        model = SupportLog
+        fields = ["id", "operator", "association", "date", "kind", "hours", "notes", "next_step", "next_step_on", "created_at"]
+        read_only_fields = ["created_at"]
+        extra_kwargs = {"operator": {"required": False}}
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AccompanimentAgreement
+        fields = ["id", "operator", "association", "signed_on", "ends_on", "created_at"]
+        read_only_fields = fields
+
+
+def _resolve(request, data):
+    """The association must be visible (else 404); the operator defaults to the user's only one."""
+    association = data["association"]
+    if not visible_associations(request.user).filter(pk=association.pk).exists():
+        raise NotFound()
+    operator = data.get("operator")
+    if operator is None:
+        mine = sorted(operator_ids(request.user, writers_only=True))
+        if len(mine) != 1:
+            raise serializers.ValidationError({"operator": ["Indiquez l'opérateur d'appui."]})
+        from members.models import Organisation
+
+        operator = Organisation.objects.get(pk=mine[0])
+    return operator, association
+
+
+class SupportLogViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = SupportLogSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filterset_class = ActivityFilter
+
+    def get_queryset(self):
+        return activity_logs(self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        operator, association = _resolve(request, data)
+        data.update(operator=operator, association=association)
+        log = services.add_log(by=request.user, **data)
+        return Response(SupportLogSerializer(log).data, status=status.HTTP_201_CREATED)
+
+
+class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = AgreementSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filterset_fields = ["operator", "association"]
+
+    def get_queryset(self):
+        agreements = AccompanimentAgreement.objects.order_by("-signed_on", "pk")
+        if self.request.user.is_forim_staff:
+            return agreements
+        return agreements.filter(operator_id__in=operator_ids(self.request.user))
+
+
+def register(router):
+    router.register("support/logs", SupportLogViewSet, basename="support-log")
+    router.register("support/agreements", AgreementViewSet, basename="support-agreement")

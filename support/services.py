@@ -1,0 +1,72 @@
+"""Writes: an operator records its accompaniment agreement and what it did with an association."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from forim_portal.errors import DomainError
+from members.models import OrganisationKind
+
+from .models import AccompanimentAgreement, SupportKind, SupportLog
+from .rules import operator_ids
+
+ACCOMPANIED_KINDS = {OrganisationKind.OSIM, OrganisationKind.FOSIM, OrganisationKind.COSIM}
+
+
+def _check_writer(by, operator):
+    if operator.kind != OrganisationKind.OPERATOR:
+        raise DomainError(_("%(org)s n'est pas un opérateur d'appui.") % {"org": operator}, code="not_operator", field="operator")
+    if not (by.is_forim_staff or operator.pk in operator_ids(by, writers_only=True)):
+        raise DomainError(_("Vous n'agissez pas pour cet opérateur d'appui."), code="forbidden", status=403)
+
+
+def _full_clean(instance):
+    try:
+        instance.full_clean(exclude=["file"])
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise DomainError(" ".join(messages), code="invalid", field=None if field == "__all__" else field) from None
+
+
+def add_agreement(*, by, operator, association, signed_on, ends_on=None, file=None):
+    """Record a signed accompaniment agreement; the association then appears on the operator's page."""
+    _check_writer(by, operator)
+    if association.kind not in ACCOMPANIED_KINDS:
+        raise DomainError(_("Un opérateur accompagne une association, une fédération ou un collectif."),
+                          code="bad_association", field="association")
+    if signed_on > timezone.localdate():
+        raise DomainError(_("La date de signature ne peut pas être dans le futur."), code="future", field="signed_on")
+    agreement = AccompanimentAgreement(operator=operator, association=association, signed_on=signed_on, ends_on=ends_on,
+                                       created_by=by)
+    _full_clean(agreement)
+    try:
+        with transaction.atomic():
+            if file:
+                agreement.file.save(file.name, file, save=False)
+            agreement.save()
+    except IntegrityError:
+        raise DomainError(_("Une convention signée ce jour-là avec cette association est déjà enregistrée."),
+                          code="duplicate", field="signed_on") from None
+    return agreement
+
+
+def add_log(*, by, operator, association, date, kind, hours, notes="", next_step="", next_step_on=None):
+    """Record what the operator did with an association it accompanies."""
+    from .rules import accompanied_by
+
+    _check_writer(by, operator)
+    if not accompanied_by([operator.pk]).filter(pk=association.pk).exists():
+        raise DomainError(_("%(operator)s n'accompagne pas %(association)s.") % {"operator": operator, "association": association},
+                          code="not_accompanied", status=404)
+    if kind not in SupportKind.values:
+        raise DomainError(_("Type d'accompagnement inconnu."), code="bad_kind", field="kind")
+    if date > timezone.localdate():
+        raise DomainError(_("On enregistre ce qui a été fait : la date ne peut pas être dans le futur."), code="future", field="date")
+    if next_step_on and next_step_on < date:
+        raise DomainError(_("La prochaine étape doit venir après cette date."), code="bad_next_step", field="next_step_on")
+    log = SupportLog(operator=operator, association=association, date=date, kind=kind, hours=hours, notes=notes,
+                     next_step=next_step, next_step_on=next_step_on, created_by=by)
+    _full_clean(log)
+    log.save()
+    return log

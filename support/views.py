@@ -1,0 +1,161 @@
+"""Accompaniment pages: the operator's one page, an association's follow-up, the activity for FORIM."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from forim_portal.errors import DomainError
+from forim_portal.exports import export_response
+from forim_portal.uploads import serve_file
+from members.models import Organisation, OrganisationKind
+
+from . import selectors, services
+from .filters import ActivityFilter
+from .forms import AgreementForm, SupportLogForm
+from .models import AccompanimentAgreement
+from .rules import operator_ids, operators_of, visible_associations
+
+
+def _user_operators(request):
+    """The operators shown: the active organisation when it is one, else every operator the user acts for."""
+    active = request.organisation
+    if active is not None and active.kind == OrganisationKind.OPERATOR:
+        return [active.pk]
+    return sorted(operator_ids(request.user))
+
+
+@login_required
+def operator_home(request):
+    operators = _user_operators(request)
+    if not operators:
+        if request.user.is_forim_staff:
+            return redirect("support:staff_activity")
+        raise PermissionDenied
+    associations = selectors.operator_overview(operators)
+    return render(request, "support/operator_home.html", {
+        "operators": Organisation.objects.filter(pk__in=operators).order_by("name"),
+        "associations": associations,
+        "late_count": sum(1 for a in associations if a.late),
+    })
+
+
+def _visible_association(request, pk):
+    association = visible_associations(request.user).filter(pk=pk).first()
+    if association is None:
+        raise Http404
+    return association
+
+
+def _association_context(request, association, log_form=None, agreement_form=None):
+    writers = operators_of(association, operator_ids(request.user, writers_only=True))
+    return {
+        "association": association,
+        "writers": writers,
+        "logs": selectors.association_logs(association, request.user),
+        "agreements": selectors.association_agreements(association, request.user),
+        "dossiers": association.applications.select_related("call").order_by("-call__year", "pk"),
+        "log_form": log_form or SupportLogForm(),
+        "agreement_form": agreement_form or AgreementForm(),
+    }
+
+
+def _writer_operator(request, association):
+    """The operator the user writes for (the active one first) among those accompanying the association."""
+    writers = operators_of(association, operator_ids(request.user, writers_only=True))
+    if not writers:
+        raise PermissionDenied
+    active = request.organisation
+    return next((o for o in writers if active is not None and o.pk == active.pk), writers[0])
+
+
+@login_required
+def association(request, pk):
+    return render(request, "support/association.html", _association_context(request, _visible_association(request, pk)))
+
+
+@login_required
+def log_create(request, pk):
+    association = _visible_association(request, pk)
+    if request.method != "POST":
+        return redirect("support:association", pk=pk)
+    operator = _writer_operator(request, association)
+    form = SupportLogForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_log(by=request.user, operator=operator, association=association, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Suivi enregistré."))
+            return redirect("support:association", pk=pk)
+    return render(request, "support/association.html", _association_context(request, association, log_form=form), status=400)
+
+
+@login_required
+def agreement_create(request, pk):
+    association = _visible_association(request, pk)
+    if request.method != "POST":
+        return redirect("support:association", pk=pk)
+    operator = _writer_operator(request, association)
+    form = AgreementForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_agreement(by=request.user, operator=operator, association=association, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Convention d'accompagnement enregistrée."))
+            return redirect("support:association", pk=pk)
+    return render(request, "support/association.html", _association_context(request, association, agreement_form=form),
+                  status=400)
+
+
+@login_required
+def agreement_file(request, pk):
+    agreement = get_object_or_404(AccompanimentAgreement, pk=pk)
+    if not agreement.file or not selectors.association_agreements(agreement.association, request.user).filter(pk=pk).exists():
+        raise Http404
+    return serve_file(agreement.file)
+
+
+EXPORT_COLUMNS = [
+    (_("Date"), "date"),
+    (_("Opérateur"), lambda log: log.operator.name),
+    (_("Association"), lambda log: log.association.name),
+    (_("Type"), lambda log: log.get_kind_display()),
+    (_("Heures"), "hours"),
+    (_("Ce qui a été fait"), "notes"),
+    (_("Prochaine étape"), "next_step"),
+    (_("Prévue le"), "next_step_on"),
+    (_("Saisi par"), lambda log: log.created_by.get_full_name() if log.created_by else ""),
+]
+
+
+def _activity(request, template):
+    filterset = ActivityFilter(request.GET, queryset=selectors.activity_logs(request.user))
+    logs = filterset.qs
+    fmt = request.GET.get("format")
+    if fmt:
+        return export_response(logs, EXPORT_COLUMNS, filename="accompagnement", fmt=fmt, title=_("Accompagnement"))
+    return render(request, template, {
+        "filter": filterset, "logs": logs[:200], "total": logs.count(), "by_operator": selectors.activity_by_operator(logs),
+    })
+
+
+@login_required
+def staff_activity(request):
+    """FORIM staff: every operator's activity, filtered, with CSV/XLSX export."""
+    if not request.user.is_forim_staff:
+        raise PermissionDenied
+    return _activity(request, "support/activity.html")
+
+
+@login_required
+def operator_activity(request):
+    """An operator's own activity, to export for FORIM."""
+    if not operator_ids(request.user):
+        raise PermissionDenied
+    return _activity(request, "support/activity.html")
