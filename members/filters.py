@@ -10,6 +10,8 @@ from .models import ActionDomain, FranceAction, NetworkLink, Organisation, Organ
 from .rules import active_link_q
 from .selectors import visible_organisations
 
+ALL = _("Tous")
+
 
 def _of_kind(kind):
     def queryset(request):
@@ -20,19 +22,19 @@ def _of_kind(kind):
 
 class OrganisationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Recherche"), method="filter_search")
-    kind = django_filters.ChoiceFilter(label=_("Type"), choices=OrganisationKind.choices)
-    status = django_filters.ChoiceFilter(label=_("Statut"), choices=OrganisationStatus.choices)
-    region = django_filters.ChoiceFilter(label=_("Région"), choices=Region.choices)
-    country = django_filters.ChoiceFilter(
+    kind = django_filters.ChoiceFilter(empty_label=ALL, label=_("Type"), choices=OrganisationKind.choices)
+    status = django_filters.ChoiceFilter(empty_label=ALL, label=_("Statut"), choices=OrganisationStatus.choices)
+    region = django_filters.ChoiceFilter(empty_label=ALL, label=_("Région"), choices=Region.choices)
+    country = django_filters.ChoiceFilter(empty_label=ALL,
         label=_("Pays (diaspora ou intervention)"), choices=country_choices, method="filter_country"
     )
-    federation = django_filters.ModelChoiceFilter(
+    federation = django_filters.ModelChoiceFilter(empty_label=ALL,
         label=_("Fédération (FOSIM)"), queryset=_of_kind(OrganisationKind.FOSIM), method="filter_network"
     )
-    collective = django_filters.ModelChoiceFilter(
+    collective = django_filters.ModelChoiceFilter(empty_label=ALL,
         label=_("Collectif (COSIM)"), queryset=_of_kind(OrganisationKind.COSIM), method="filter_network"
     )
-    operator = django_filters.ModelChoiceFilter(
+    operator = django_filters.ModelChoiceFilter(empty_label=ALL,
         label=_("Opérateur d'appui"), queryset=_of_kind(OrganisationKind.OPERATOR)
     )
 
@@ -59,13 +61,13 @@ class OrganisationFilter(django_filters.FilterSet):
 
 class FranceActionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Recherche"), method="filter_search")
-    domain = django_filters.ChoiceFilter(label=_("Domaine"), choices=ActionDomain.choices)
-    region = django_filters.ChoiceFilter(label=_("Région"), choices=Region.choices)
-    in_qpv = django_filters.ChoiceFilter(
+    domain = django_filters.ChoiceFilter(empty_label=ALL, label=_("Domaine"), choices=ActionDomain.choices)
+    region = django_filters.ChoiceFilter(empty_label=ALL, label=_("Région"), choices=Region.choices)
+    in_qpv = django_filters.ChoiceFilter(empty_label=ALL,
         label=_("Quartier prioritaire (QPV)"), choices=[("oui", _("En QPV")), ("non", _("Hors QPV"))], method="filter_qpv"
     )
     year = django_filters.NumberFilter(label=_("Année"))
-    organisation = django_filters.ModelChoiceFilter(
+    organisation = django_filters.ModelChoiceFilter(empty_label=ALL,
         label=_("Organisation"),
         queryset=lambda request: visible_organisations(getattr(request, "user", None))
         .filter(france_actions__isnull=False).distinct().order_by("name"),

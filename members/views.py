@@ -439,7 +439,10 @@ def _list_page(request, *, queryset, filterset_class, columns, filename, templat
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, template, {"filter": filterset, "page": page, "query": query.urlencode()})
+    more_filters = any(value for key, value in request.GET.items() if key not in ("q", "page", "export"))
+    return render(
+        request, template, {"filter": filterset, "page": page, "query": query.urlencode(), "more_filters": more_filters}
+    )
 
 
 @login_required
