@@ -228,6 +228,16 @@ class CallForm(forms.ModelForm):
         }
         help_texts = {"opens_at": _("Heure de Paris."), "deadline": _("Heure de Paris. Au-delà, le serveur refuse tout dépôt.")}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        try:
+            from members.countries import country_choices
+        except ImportError:
+            return
+        for name in ("eligible_countries", "excluded_countries"):
+            self.fields[name].choices = country_choices()
+            self.fields[name].widget.attrs["size"] = 8
+
     def clean(self):
         cleaned = super().clean()
         opens, deadline = cleaned.get("opens_at"), cleaned.get("deadline")

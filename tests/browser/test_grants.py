@@ -89,6 +89,12 @@ def test_treasurer_fills_and_submits_on_a_phone(phone_page, browser, live_server
     page.wait_for_url("**/etape/budget/")
     assert Application.objects.get(pk=application.pk).other_funders_detail == "Commune de Tafraout"
 
+    page.goto(f"/subventions/dossiers/{application.pk}/etape/documents/")
+    page.get_by_label("Type de pièce").select_option("statutes")
+    page.get_by_label("Fichier").set_input_files({"name": "statuts.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%test\n%%EOF\n"})
+    page.get_by_role("button", name="Ajouter au dossier").click()
+    page.get_by_text("Pièce ajoutée au dossier.").wait_for()
+    screenshot(page, "grants-05a-documents")
     page.goto(f"/subventions/dossiers/{application.pk}/etape/review/")
     screenshot(page, "grants-05-review")
     page.once("dialog", lambda dialog: dialog.accept())

@@ -233,3 +233,32 @@ def test_staff_create_call_with_rules_and_grid(client, staff_user, call, applica
     assert list(created.criteria.values_list("label", flat=True)) == ["Pertinence"]
     login(client, applicant)
     assert client.get(reverse("grants:call_edit", args=[created.pk])).status_code == 403
+
+
+def test_no_js_post_with_bad_numbers_keeps_them_and_saves_the_rest(client, draft, applicant):
+    data = {**budget_post(draft, own_funds="4 000 euros", other_funders_detail="Région Souss-Massa"), "next": ""}
+    response = login(client, applicant).post(edit_url(draft, "budget"), data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'value="4 000 euros"' in body and "Saisissez un montant en chiffres" in body
+    draft.refresh_from_db()
+    assert draft.other_funders_detail == "Région Souss-Massa" and draft.own_funds == Decimal("4000.00")
+
+
+def test_in_corrections_only_asked_steps_open(client, draft, applicant, staff_user):
+    services.submit_application(application=draft, by=applicant)
+    login(client, staff_user)
+    response = client.post(reverse("grants:corrections", args=[draft.pk]), {"sections": ["documents"], "message": "Joignez les statuts signés."})
+    assert response.status_code == 302
+    login(client, applicant)
+    page = client.get(edit_url(draft, "project")).content.decode()
+    assert "Joignez les statuts signés." in page and "pas ouverte aux corrections" in page
+    draft.refresh_from_db()
+    refused = client.post(edit_url(draft, "project"), {"lock_version": draft.lock_version, "title": "Autre titre"})
+    assert refused.status_code == 403
+    assert Application.objects.get(pk=draft.pk).title == "Adduction d'eau potable à Tafraout"
+
+
+def test_applicant_home_shows_dossiers_and_next_step(client, draft, applicant):
+    body = login(client, applicant).get(reverse("accounts:home")).content.decode()
+    assert escape(draft.title) in body and "avant la date limite" in body
