@@ -119,3 +119,13 @@ def test_every_registered_list_refuses_huge_pages_and_unknown_filters(api, prefi
     assert response.status_code in (400, 405), (url, response.status_code)
     response = api.get(url, {"pas_un_filtre": "1"})
     assert response.status_code in (400, 405), (url, response.status_code)
+
+
+@pytest.mark.parametrize("kind, status, expected", [
+    ("domain", 400, {"detail": "Le dossier est déjà déposé.", "code": "already_submitted", "field": "status"}),
+    ("conflict", 409, {"detail": "Quelqu'un a modifié ce dossier avant vous.", "code": "refused"}),
+    ("integrity", 409, {"detail": "Cette opération entre en conflit avec des données existantes.", "code": "conflict"}),
+    ("overflow", 400, {"detail": ["Une valeur est hors des limites acceptées."]}),
+])
+def test_errors_raised_deep_in_a_view_become_json_4xx(api, kind, status, expected):
+    assert assert_json_4xx(api.get(f"/api/test/raise/{kind}/"), status) == expected
