@@ -1,10 +1,10 @@
 """The real URLs plus one small viewset built only from the shared API pieces, to test them alone."""
 
-from django.urls import include, path
 from django.db import IntegrityError
+from django.urls import include, path
 from rest_framework import viewsets
-from rest_framework.views import APIView
 from rest_framework.routers import SimpleRouter
+from rest_framework.views import APIView
 
 from forim_portal.api import StrictInputMixin, StrictModelSerializer
 from forim_portal.errors import Conflict, DomainError
