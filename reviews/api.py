@@ -90,7 +90,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
         fields = ["id", "application", "reviewer", "reviewer_email", "assigned_at", "submitted"]
         read_only_fields = ["assigned_at"]
 
-    def get_submitted(self, assignment):
+    def get_submitted(self, assignment) -> bool:
         review = getattr(assignment, "review", None)
         return bool(review and review.is_submitted)
 
@@ -135,7 +135,7 @@ class ScoreSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class DossierReviewSerializer(serializers.ModelSerializer):
     application = serializers.IntegerField(source="assignment.application_id", read_only=True)
     reviewer = serializers.SerializerMethodField()
     scores = serializers.SerializerMethodField()
@@ -145,11 +145,11 @@ class ReviewSerializer(serializers.ModelSerializer):
         fields = ["id", "assignment", "application", "reviewer", "score", "recommendation", "comment", "submitted_at",
                   "shared_with_applicant", "scores"]
 
-    def get_reviewer(self, review):
+    def get_reviewer(self, review) -> str | None:
         user = self.context["request"].user
         return review.assignment.reviewer.email if is_forim_staff(user) or review.assignment.reviewer_id == user.pk else None
 
-    def get_scores(self, review):
+    def get_scores(self, review) -> list[dict]:
         return [{"criterion": s.criterion_id, "label": s.criterion.label, "value": s.value, "comment": s.comment} for s in review.scores.all()]
 
 
@@ -164,7 +164,7 @@ class ReviewInput(serializers.Serializer):
 class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Reviews a user may read; a reviewer POSTs their own scores (draft or submit)."""
 
-    serializer_class = ReviewSerializer
+    serializer_class = DossierReviewSerializer
     search_fields = []
     ordering_fields = []
 
@@ -193,10 +193,10 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             submit=values["submit"], scores={s["criterion"]: (s["value"], s["comment"]) for s in values["scores"]},
         )
         saved = self.get_queryset().get(pk=review.pk)
-        return Response(ReviewSerializer(saved, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
+        return Response(DossierReviewSerializer(saved, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
 
     def get_serializer_class(self):
-        return ReviewInput if self.action == "create" else ReviewSerializer
+        return ReviewInput if self.action == "create" else DossierReviewSerializer
 
 
 class DecisionSerializer(serializers.ModelSerializer):

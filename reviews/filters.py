@@ -70,7 +70,7 @@ class ApplicationFilter(django_filters.FilterSet):
             | Q(organisation__acronym__icontains=value) | Q(locality__icontains=value)
         )
 
-    def filter_network(self, queryset, name, value):
+    def filter_network(self, queryset, name, value: int):
         running = Q(until__isnull=True) | Q(until__gte=timezone.localdate())
         return queryset.filter(organisation_id__in=NetworkLink.objects.filter(running, network=value).values("member_id"))
 

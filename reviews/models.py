@@ -203,6 +203,13 @@ class CommitteeDecision(models.Model):
     def __str__(self):
         return f"{self.application_id}: {self.get_outcome_display()}"
 
+    @property
+    def result_label(self):
+        """What the decision made of the dossier: « Lauréat », « Non retenu », « Ajourné »."""
+        from grants.states import State
+
+        return {Outcome.AWARD: State.AWARDED.label, Outcome.REJECT: State.REJECTED.label, Outcome.DEFER: State.DEFERRED.label}[self.outcome]
+
 
 class StaffNote(models.Model):
     """An internal note on a dossier, for FORIM staff only (never shown to the association)."""

@@ -112,8 +112,9 @@ def application_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     bulk_transitions = [spec for spec in TRANSITIONS.values() if STAFF in spec.actors and spec.name not in {"award", "reject", "defer", "request_corrections"}]
+    active_filters = sum(1 for name, value in request.GET.items() if value and name in filterset.form.fields and name not in {"q", "sort"})
     return render(request, "reviews/application_list.html", {
-        "filter": filterset, "page": page, "query": query.urlencode(), "reviewers": services.reviewers(),
+        "filter": filterset, "page": page, "active_filters": active_filters, "query": query.urlencode(), "reviewers": services.reviewers(),
         "bulk_transitions": bulk_transitions,
     })
 

@@ -94,3 +94,15 @@ def test_minutes_pdf_is_produced(page, instruction):
     page.get_by_role("button", name="Clore la séance et produire le procès-verbal").click()
     page.wait_for_url(f"**/comites/{session.pk}/")
     screenshot(page, "reviews-08-session-closed")
+
+
+def test_staff_pages_fit_a_phone(phone_page, instruction):
+    page = phone_page
+    browser_login(page, instruction["staff"].email, PASSWORD)
+    page.wait_for_url("**/")
+    for url, name in [("/instruction/dossiers/", "reviews-09-table-phone"),
+                      (f"/instruction/dossiers/{instruction['submitted'].pk}/", "reviews-10-dossier-phone"),
+                      ("/instruction/circuit/", "reviews-11-workflow-phone")]:
+        page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
+        screenshot(page, name)
