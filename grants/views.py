@@ -69,7 +69,7 @@ def call_list(request):
     organisation = getattr(request, "organisation", None)
     drafts = {}
     if organisation:
-        drafts = dict(Application.objects.filter(organisation=organisation, status=State.DRAFT).values_list("call_id", "pk"))
+        drafts = set(Application.objects.filter(organisation=organisation, status=State.DRAFT).values_list("call_id", flat=True))
     return render(request, "grants/call_list.html", {"calls": selectors.open_calls(), "drafts": drafts, "organisation": organisation})
 
 
@@ -109,6 +109,7 @@ def my_applications(request):
         application.next_text, application.next_deadline = selectors.next_step(application)
     return render(request, "grants/my_applications.html", {
         "applications": applications, "organisation": organisation, "calls": selectors.open_calls(),
+        "drafts": {a.call_id for a in applications if a.status == State.DRAFT},
     })
 
 

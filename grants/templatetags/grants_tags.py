@@ -58,3 +58,10 @@ def sector_label(code):
     from members.choices import Sector
 
     return Sector(code).label if code in Sector.values else code
+
+
+@register.filter
+def doc_label(doc_type):
+    from grants.eligibility import document_label
+
+    return document_label(doc_type)
