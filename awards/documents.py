@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 
 from documents.pdf import html_to_pdf
 from documents.registry import DocumentKind, register
@@ -82,27 +82,36 @@ def render_diploma(application, progress, variant=""):
     return f"diplome-{_file_stem(application)}.pdf", content
 
 
+def _rendered_chunks(applications, progress):
+    """Diplomas rendered ten at a time (one WeasyPrint run each), with progress after each chunk."""
+    total = len(applications)
+    for start in range(0, total, DIPLOMAS_PER_CHUNK):
+        chunk = applications[start:start + DIPLOMAS_PER_CHUNK]
+        yield chunk, PdfReader(io.BytesIO(html_to_pdf(diplomas_html(chunk))))
+        progress(start + len(chunk), total)
+
+
 def render_call_diplomas(call, progress, variant=""):
-    """All the call's laureates: one PDF (merged by chunks, to show progress) or a ZIP of PDFs."""
+    """All the call's laureates: one PDF, or a ZIP of one PDF each (pages split from the same renders)."""
     applications = laureates(call)
     if not applications:
         raise DomainError(_("Cet appel n'a encore aucun lauréat."), code="no_laureate")
-    total = len(applications)
-    progress(0, total)
+    progress(0, len(applications))
     stem = slugify(f"diplomes-{call.programme.code}-{call.year}-{call.pk}")
+    buffer = io.BytesIO()
     if variant == "zip":
-        buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for done, application in enumerate(applications, start=1):
-                archive.writestr(f"diplome-{_file_stem(application)}.pdf", html_to_pdf(diplomas_html([application])))
-                progress(done, total)
+            for chunk, reader in _rendered_chunks(applications, progress):
+                for application, page in zip(chunk, reader.pages, strict=True):  # a diploma is one page
+                    single = PdfWriter()
+                    single.add_page(page)
+                    page_buffer = io.BytesIO()
+                    single.write(page_buffer)
+                    archive.writestr(f"diplome-{_file_stem(application)}.pdf", page_buffer.getvalue())
         return f"{stem}.zip", buffer.getvalue()
     writer = PdfWriter()
-    for start in range(0, total, DIPLOMAS_PER_CHUNK):
-        chunk = applications[start:start + DIPLOMAS_PER_CHUNK]
-        writer.append(io.BytesIO(html_to_pdf(diplomas_html(chunk))))
-        progress(start + len(chunk), total)
-    buffer = io.BytesIO()
+    for _chunk, reader in _rendered_chunks(applications, progress):
+        writer.append(reader)
     writer.write(buffer)
     return f"{stem}.pdf", buffer.getvalue()
 
