@@ -23,7 +23,7 @@ def _check_writer(by, operator):
 
 def _full_clean(instance):
     try:
-        instance.full_clean(exclude=["file"])
+        instance.full_clean(exclude=["file"], validate_constraints=False)
     except ValidationError as error:
         field, messages = next(iter(error.message_dict.items()))
         raise DomainError(" ".join(messages), code="invalid", field=None if field == "__all__" else field) from None

@@ -1,7 +1,7 @@
 import pytest
 
-from tests.factories import MembershipFactory, OrganisationFactory
 from members.models import OrganisationKind
+from tests.factories import MembershipFactory, OrganisationFactory
 
 from .factories import EventFactory, ForimFactory
 
