@@ -467,6 +467,12 @@ def fire_transition(*, application, by, name, comment="", expected_state=None, s
         return decide_admissibility(
             application=application, by=by, outcome=outcome, reason=comment, sections=sections, expected_state=expected_state
         )
+    if name == "send_to_committee" and application.status == State.UNDER_REVIEW and application_score(application) is None:
+        raise DomainError(
+            _("Aucune évaluation envoyée pour le dossier %(ref)s : il ne peut pas encore être présenté au comité.")
+            % {"ref": application.reference or application.pk},
+            code="no_review",
+        )
     return workflow.fire(application, name, by=by, comment=comment, expected_state=expected_state)
 
 

@@ -107,3 +107,28 @@ def test_operator_home_section_lists_dossiers_waiting_for_an_opinion(make, assoc
     request = rf.get("/")
     request.user = operator_user
     assert operator_section(request)["applications"] == [waiting]
+
+
+@pytest.mark.parametrize("who", ["applicant", "reviewer", "operator_user"])
+def test_staff_actions_are_refused_to_everyone_else(make, who, request, client, reviewers, staff_user):
+    from grants.states import State as S
+
+    user = request.getfixturevalue(who)
+    application = make()
+    review_ready = make(S.UNDER_REVIEW)
+    assignment = services.assign_reviewer(application=review_ready, reviewer=reviewers[0], by=staff_user)
+    login(client, user)
+    posts = [
+        ("reviews:transition", [application.pk], {"name": "declare_admissible"}),
+        ("reviews:checklist", [application.pk], {"checked": ["budget_consistent"]}),
+        ("reviews:admissibility", [application.pk], {"outcome": "inadmissible", "reason": "x"}),
+        ("reviews:assign", [review_ready.pk], {"reviewer": reviewers[1].pk}),
+        ("reviews:unassign", [assignment.pk], {}),
+        ("reviews:add_note", [application.pk], {"body": "x"}),
+    ]
+    for name, args, data in posts:
+        assert client.post(reverse(name, args=args), data).status_code == 403, name
+    application.refresh_from_db()
+    assert application.status == S.SUBMITTED
+    assert not application.checklist_items.filter(checked=True).exists()
+    assert list(review_ready.review_assignments.values_list("reviewer", flat=True)) == [reviewers[0].pk]

@@ -141,3 +141,13 @@ def test_the_association_reads_a_review_only_once_shared(make, staff_user, revie
     login(client, other_applicant)
     assert client.get(url).status_code == 404
     assert client.get(reverse("review-detail", args=[review.pk])).status_code == 404
+
+
+def test_a_dossier_goes_to_the_committee_only_once_reviewed(make, staff_user, reviewers):
+    application = make(State.UNDER_REVIEW)
+    with pytest.raises(DomainError, match="Aucune évaluation envoyée"):
+        services.fire_transition(application=application, by=staff_user, name="send_to_committee")
+    score_and_submit(services.assign_reviewer(application=application, reviewer=reviewers[0], by=staff_user), [4, 4])
+    services.fire_transition(application=application, by=staff_user, name="send_to_committee", expected_state=State.UNDER_REVIEW)
+    application.refresh_from_db()
+    assert application.status == State.READY_FOR_COMMITTEE
