@@ -292,11 +292,27 @@ def application_edit(request, pk, step):
     return redirect(url)
 
 
-@login_required
 @require_POST
 def autosave(request, pk, step):
-    """htmx: save what is valid of a step, answer with the saved state and the checks at each field."""
+    """htmx: save what is valid of a step, answer with the saved state and the checks at each field.
+
+    Refusals answer a fragment in place of the saved state (never a redirect swapped into
+    the page), so what the user typed stays in the form.
+    """
+    if not request.user.is_authenticated:
+        message = _("Votre session a expiré : vos saisies sont toujours dans la page. Reconnectez-vous dans un autre onglet, puis cliquez sur « Enregistrer ».")
+        return render(request, "grants/includes/save_conflict.html", {"message": message}, status=401)
     application = _visible(request, pk)
+    try:
+        return _autosave(request, application, step)
+    except Conflict as conflict:
+        current = Application.objects.get(pk=application.pk).lock_version
+        return render(request, "grants/includes/save_conflict.html", {"message": conflict.message, "current": current}, status=409)
+    except DomainError as refusal:
+        return render(request, "grants/includes/save_conflict.html", {"message": refusal.message}, status=refusal.status)
+
+
+def _autosave(request, application, step):
     if step not in STEP_FORMS:
         raise Http404
     form, formset = _step_forms(application, step, request.POST)
@@ -306,14 +322,10 @@ def autosave(request, pk, step):
         formset.is_valid()
         if not formset.non_form_errors():
             rows = budget_rows(formset)
-    try:
-        kept = services.save_step(
-            application=application, by=request.user, step=step, values=values,
-            lock_version=request.POST.get("lock_version"), lines=rows,
-        )
-    except Conflict as conflict:
-        current = Application.objects.get(pk=application.pk).lock_version
-        return render(request, "grants/includes/save_conflict.html", {"message": conflict.message, "current": current}, status=409)
+    kept = services.save_step(
+        application=application, by=request.user, step=step, values=values,
+        lock_version=request.POST.get("lock_version"), lines=rows,
+    )
     application.refresh_from_db()
     amounts = dict(application.budget_lines.values_list("pk", "amount"))
     results = check_application(application)

@@ -262,3 +262,13 @@ def test_in_corrections_only_asked_steps_open(client, draft, applicant, staff_us
 def test_applicant_home_shows_dossiers_and_next_step(client, draft, applicant):
     body = login(client, applicant).get(reverse("accounts:home")).content.decode()
     assert escape(draft.title) in body and "avant la date limite" in body
+
+
+def test_autosave_refusals_answer_a_fragment_not_a_page(client, draft, applicant):
+    services.submit_application(application=draft, by=applicant)
+    refused = login(client, applicant).post(autosave_url(draft, "project"), {"lock_version": draft.lock_version, "title": "x"})
+    assert refused.status_code == 403 and 'id="save-state"' in refused.content.decode()
+    client.logout()
+    expired = client.post(autosave_url(draft, "project"), {"title": "x"})
+    assert expired.status_code == 401 and "session a expiré" in expired.content.decode()
+    assert Application.objects.get(pk=draft.pk).title != "x"
