@@ -17,6 +17,7 @@ from forim_portal.exports import export_response
 from forim_portal.uploads import serve_file
 
 from . import importer, services
+from .countries import country_names
 from .exports import ACTION_COLUMNS, ORGANISATION_COLUMNS
 from .filters import FranceActionFilter, OrganisationFilter
 from .forms import (
@@ -235,19 +236,30 @@ def organisation_history(request, pk):
     for record, previous in zip(records, [*records[1:], None], strict=True):
         changes = []
         if previous is not None:
-            delta = record.diff_against(previous)
-            for change in delta.changes:
-                field = field_label(change.field)
-                changes.append({"field": field, "old": change.old, "new": change.new})
+            for change in record.diff_against(previous).changes:
+                field = Organisation._meta.get_field(change.field)
+                changes.append(
+                    {"field": field.verbose_name, "old": readable(field, change.old), "new": readable(field, change.new)}
+                )
         entries.append({"record": record, "changes": changes})
     return render(request, "members/history.html", {"organisation": organisation, "entries": entries})
 
 
-def field_label(name):
-    try:
-        return Organisation._meta.get_field(name).verbose_name
-    except Exception:  # a field removed since
-        return name
+def readable(field, value):
+    """A history value as staff read it: labels for choices, names for links and countries."""
+    if value in (None, "", []):
+        return "—"
+    if field.is_relation:
+        target = field.related_model.objects.filter(pk=value).first()
+        return str(target) if target else f"#{value}"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.name.endswith("_countries"):
+        codes = [getattr(code, "code", code) for code in (value.split(",") if isinstance(value, str) else value)]
+        return ", ".join(country_names(codes))
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
 
 
 @login_required
