@@ -33,9 +33,11 @@ def laureate_countries(request=None):
 
 class LaureateFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Recherche (projet, association, localité)"), method="filter_search")
-    year = django_filters.ChoiceFilter(label=_("Année"), field_name="call__year", choices=laureate_years)
-    country = django_filters.ChoiceFilter(label=_("Pays"), choices=laureate_countries)
-    sector = django_filters.ChoiceFilter(label=_("Secteur"), choices=Sector.choices)
+    year = django_filters.ChoiceFilter(
+        label=_("Année"), field_name="call__year", choices=laureate_years, empty_label=_("Toutes les années")
+    )
+    country = django_filters.ChoiceFilter(label=_("Pays"), choices=laureate_countries, empty_label=_("Tous les pays"))
+    sector = django_filters.ChoiceFilter(label=_("Secteur"), choices=Sector.choices, empty_label=_("Tous les secteurs"))
 
     class Meta:
         model = Application

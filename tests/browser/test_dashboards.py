@@ -85,9 +85,11 @@ def test_public_laureates_page_filters_without_login(phone_page, history):
     phone_page.goto("/tableaux/laureats/")
     assert phone_page.get_by_role("heading", name="Les lauréats du FORIM").is_visible()
     screenshot(phone_page, "dashboards-laureates-phone")
-    phone_page.get_by_label("Secteur").select_option("water")
+    phone_page.get_by_label("Secteur").select_option("education")
     phone_page.get_by_role("button", name="Filtrer").click()
-    assert "sector=water" in phone_page.url
+    assert "sector=education" in phone_page.url
+    sectors = phone_page.locator("td[data-label=Secteur]").all_inner_texts()
+    assert sectors and set(sectors) == {"Éducation (filles)"}
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone_page, "dashboards-laureates-filtered")
 
