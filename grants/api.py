@@ -3,6 +3,7 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -53,7 +54,7 @@ class CallSerializer(serializers.ModelSerializer):
             "operator_visa_required", "tranche_split", "reviewers_per_application", "anonymous_review", "criteria",
         ]
 
-    def get_is_open(self, call):
+    def get_is_open(self, call) -> bool:
         return call.is_open()
 
     def validate(self, data):
@@ -114,6 +115,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["status", "reference", "submitted_at", "updated_at"]
 
+    @extend_schema_field(RuleResultSerializer(many=True))
     def get_rules(self, application):
         if application.status not in ("draft", "corrections_requested"):
             return []

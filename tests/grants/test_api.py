@@ -86,3 +86,32 @@ def test_submit_refused_when_rules_fail(api, draft, applicant):
     response = as_user(api, applicant).post(f"/api/v1/applications/{draft.pk}/submit/")
     assert response.status_code == 400 and "plafond" in response.json()["detail"]
     assert BudgetLine.objects.filter(application=draft).count() == 2
+
+
+def test_cannot_create_for_an_association_one_does_not_act_for(api, call, applicant, other_association):
+    response = as_user(api, applicant).post("/api/v1/applications/", {"call": call.pk, "organisation": other_association.pk}, format="json")
+    assert response.status_code == 400 and "association" in response.json()["organisation"][0]
+    assert not Application.objects.filter(organisation=other_association).exists()
+
+
+def test_visa_refused_once_filed(draft, applicant, association, operator_org, operator_user):
+    from forim_portal.errors import DomainError
+
+    association.operator = operator_org
+    association.save()
+    services.submit_application(application=draft, by=applicant)
+    draft.refresh_from_db()
+    with pytest.raises(DomainError):
+        services.give_visa(application=draft, by=operator_user, decision="granted")
+    assert not draft.visas.exists()
+
+
+def test_receipt_is_a_registered_document_kind(draft, applicant, django_capture_on_commit_callbacks):
+    from documents.models import DocumentJob
+    from documents.services import request_document
+
+    services.submit_application(application=draft, by=applicant)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = request_document(kind="receipt", target=draft, user=applicant)
+    job = DocumentJob.objects.get(pk=job.pk)
+    assert job.status == "done" and job.filename == "accuse-de-depot-PRA-2026-0001.pdf"
