@@ -105,3 +105,15 @@ def test_committee_decision_through_the_api(make, call, staff_user, client):
     assert application.status == State.AWARDED
     response = client.post(url, {"session": session.pk, "application": application.pk, "outcome": "reject", "reason": "Non", "expected_state": "ready_for_committee"}, content_type="application/json")
     assert response.status_code == 409
+
+
+@pytest.mark.parametrize("count", [5, 40])
+def test_api_lists_keep_a_constant_query_count(make, staff_user, reviewers, client, count, django_assert_max_num_queries):
+    for _ in range(count):
+        application = make(State.UNDER_REVIEW)
+        score_and_submit(services.assign_reviewer(application=application, reviewer=reviewers[0], by=staff_user), [3, 3])
+    login(client, staff_user)
+    for name in ("instruction-application-list", "review-assignment-list", "review-list"):
+        with django_assert_max_num_queries(12):
+            response = client.get(reverse(name), {"page_size": 100})
+        assert response.json()["count"] == count, name
