@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, serializers, status
 from rest_framework.filters import OrderingFilter
@@ -61,19 +62,34 @@ class Pagination(PageNumberPagination):
 class StrictFilterBackend(DjangoFilterBackend):
     """django-filter, plus: a query parameter no filter knows answers 400 instead of being ignored.
 
-    A view may accept more parameters by listing them in `extra_query_params`.
+    A view may accept more parameters by listing them in `extra_query_params`. The FilterSet is
+    built once per request (its choices may cost a query).
     """
 
     def filter_queryset(self, request, queryset, view):
-        if getattr(view, "action", "list") == "list" and request.method == "GET":
-            self.reject_unknown_params(request, queryset, view)
-        return super().filter_queryset(request, queryset, view)
-
-    def reject_unknown_params(self, request, queryset, view):
-        known = set(COMMON_QUERY_PARAMS) | set(getattr(view, "extra_query_params", ()))
         filterset = self.get_filterset(request, queryset, view)
+        if getattr(view, "action", "list") == "list" and request.method == "GET":
+            self.reject_unknown_params(request, filterset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid() and self.raise_exception:
+            raise utils.translate_validation(filterset.errors)
+        return filterset.qs
+
+    @staticmethod
+    def param_names(filterset):
+        """The query parameters a FilterSet reads: a range filter `x` reads `x_min` and `x_max`."""
+        names = set()
+        for name, filter_ in filterset.filters.items():
+            widget = filter_.field.widget
+            suffixes = getattr(widget, "suffixes", None)
+            names |= {widget.suffixed(name, suffix) for suffix in suffixes} if suffixes else {name}
+        return names
+
+    def reject_unknown_params(self, request, filterset, view):
+        known = set(COMMON_QUERY_PARAMS) | set(getattr(view, "extra_query_params", ()))
         if filterset is not None:
-            known |= set(filterset.form.fields)
+            known |= self.param_names(filterset)
         unknown = sorted(set(request.query_params) - known)
         if unknown:
             raise exceptions.ValidationError(

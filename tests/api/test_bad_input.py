@@ -80,6 +80,13 @@ def test_unknown_filter_is_a_400_naming_the_accepted_ones(api):
     assert "colour" in body and "is_active" in body["colour"][0]
 
 
+def test_range_filters_accept_their_suffixed_params(api):
+    programmes = [ProgrammeFactory(code=f"p{number}") for number in range(3)]
+    body = api.get(URL, {"id_range_min": programmes[1].pk, "id_range_max": programmes[2].pk}).json()
+    assert [row["code"] for row in body["results"]] == ["p1", "p2"]
+    assert_json_4xx(api.get(URL, {"id_range": "1"}), 400)
+
+
 def test_bad_filter_value_is_a_400(api):
     body = assert_json_4xx(api.get(URL, {"id": "abc"}), 400)
     assert "id" in body

@@ -1,5 +1,6 @@
 """The real URLs plus one small viewset built only from the shared API pieces, to test them alone."""
 
+import django_filters
 from django.db import IntegrityError
 from django.urls import include, path
 from rest_framework import viewsets
@@ -19,10 +20,18 @@ class ProgrammeSerializer(StrictModelSerializer):
         read_only_fields = ["id"]
 
 
+class ProgrammeFilter(django_filters.FilterSet):
+    id_range = django_filters.RangeFilter(field_name="id")
+
+    class Meta:
+        model = Programme
+        fields = ["id", "is_active", "code"]
+
+
 class ProgrammeViewSet(StrictInputMixin, viewsets.ModelViewSet):
     queryset = Programme.objects.order_by("code")
     serializer_class = ProgrammeSerializer
-    filterset_fields = ["id", "is_active", "code"]
+    filterset_class = ProgrammeFilter
     ordering_fields = ["code", "name"]
     search_fields = ["name"]
 
