@@ -1,5 +1,6 @@
 """`/api/v1/organisations/` and `/api/v1/france-actions/`: the directory's rows and filters, the pages' permissions."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
 from .countries import country_names
@@ -16,6 +17,9 @@ class NetworkLinkSerializer(serializers.Serializer):
     until = serializers.DateField()
 
 
+@extend_schema_field(
+    {"type": "array", "items": {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}}}}
+)
 class CountriesField(serializers.Field):
     """ISO codes with their French names."""
 

@@ -50,11 +50,11 @@ class OrganisationFilter(django_filters.FilterSet):
             Q(name__icontains=value) | Q(acronym__icontains=value) | Q(rna__iexact=value) | Q(city__icontains=value)
         )
 
-    def filter_country(self, queryset, name, value):
+    def filter_country(self, queryset, name, value: str):
         # Stored as "MA,SN": two-letter codes separated by commas, so a substring match is exact.
         return queryset.filter(Q(diaspora_countries__contains=value) | Q(intervention_countries__contains=value))
 
-    def filter_network(self, queryset, name, value):
+    def filter_network(self, queryset, name, value: int):  # receives the organisation; the hint documents the id in the API
         members = NetworkLink.objects.filter(active_link_q(), network=value).values("member_id")
         return queryset.filter(pk__in=members)
 
