@@ -151,7 +151,7 @@ class CriterionScore(models.Model):
 
 class SessionStatus(models.TextChoices):
     OPEN = "open", _("Ouverte")
-    CLOSED = "closed", _("Close")
+    CLOSED = "closed", _("Clôturée")
 
 
 class CommitteeSession(models.Model):

@@ -367,7 +367,7 @@ def close_session(*, session, by):
     """Close a session: no more decisions; its minutes are generated."""
     _require_staff(by)
     if not session.is_open:
-        raise DomainError(_("Cette séance est déjà close."), code="closed")
+        raise DomainError(_("Cette séance est déjà clôturée."), code="closed")
     session.status = SessionStatus.CLOSED
     session.closed_at = timezone.now()
     session.save(update_fields=["status", "closed_at"])
@@ -428,7 +428,7 @@ def record_decision(*, session, application, by, outcome, reason, amount=None, e
     _require_staff(by)
     expected_state = expected_state or application.status
     if not session.is_open:
-        raise DomainError(_("Cette séance est close : aucune décision ne peut y être ajoutée."), code="session_closed")
+        raise DomainError(_("Cette séance est clôturée : aucune décision ne peut y être ajoutée."), code="session_closed")
     if application.call_id != session.call_id:
         raise DomainError(_("Ce dossier ne relève pas de l'appel de cette séance."), code="wrong_call")
     if outcome not in Outcome.values:

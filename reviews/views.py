@@ -468,7 +468,7 @@ def committee_detail(request, pk):
     if request.method == "POST" and request.POST.get("close"):
         try:
             services.close_session(session=session, by=request.user)
-            messages.success(request, _("Séance close : le procès-verbal est en préparation."))
+            messages.success(request, _("Séance clôturée : le procès-verbal est en préparation."))
         except DomainError as error:
             messages.error(request, error.message)
         return redirect("reviews:committee_detail", pk=pk)

@@ -91,7 +91,7 @@ def test_minutes_pdf_is_produced(page, instruction):
     browser_login(page, instruction["staff"].email, PASSWORD)
     page.wait_for_url("**/")
     page.goto(f"/instruction/comites/{session.pk}/")
-    page.get_by_role("button", name="Clore la séance et produire le procès-verbal").click()
+    page.get_by_role("button", name="Clôturer la séance et produire le procès-verbal").click()
     page.wait_for_url(f"**/comites/{session.pk}/")
     screenshot(page, "reviews-08-session-closed")
 

@@ -97,7 +97,7 @@ def test_a_closed_session_takes_no_decision(make, staff_user, session):
     application = make(State.READY_FOR_COMMITTEE)
     session.status = "closed"
     session.save()
-    with pytest.raises(DomainError, match="close"):
+    with pytest.raises(DomainError, match="clôturée"):
         services.record_decision(session=session, application=application, by=staff_user, outcome="defer", reason="Attendre")
 
 
