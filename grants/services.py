@@ -327,9 +327,13 @@ def assign_reference(application, record):
     if application.reference:
         return
     call = Call.objects.select_for_update().select_related("programme").get(pk=application.call_id)
-    call.last_reference_number += 1
+    while True:  # skips a number already taken (a dossier imported with its historical reference)
+        call.last_reference_number += 1
+        reference = f"{call.programme.code.upper()}-{call.year}-{call.last_reference_number:04d}"
+        if not Application.objects.filter(reference=reference).exists():
+            break
     call.save(update_fields=["last_reference_number"])
-    application.reference = f"{call.programme.code.upper()}-{call.year}-{call.last_reference_number:04d}"
+    application.reference = reference
     Application.objects.filter(pk=application.pk).update(reference=application.reference)
 
 

@@ -162,3 +162,9 @@ def test_viewer_cannot_start_or_edit(call, association):
     with pytest.raises(DomainError):
         services.save_step(application=application, by=viewer, step="project", values={"title": "x"})
     assert UserFactory  # factories shared with the other tests
+
+
+def test_reference_skips_a_number_already_taken(draft, applicant, call):
+    ApplicationFactory(call=call, reference="PRA-2026-0001", status=State.CLOSED)
+    services.submit_application(application=draft, by=applicant)
+    assert draft.reference == "PRA-2026-0002"
