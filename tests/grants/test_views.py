@@ -272,3 +272,23 @@ def test_autosave_refusals_answer_a_fragment_not_a_page(client, draft, applicant
     expired = client.post(autosave_url(draft, "project"), {"title": "x"})
     assert expired.status_code == 401 and "session a expiré" in expired.content.decode()
     assert Application.objects.get(pk=draft.pk).title != "x"
+
+
+def test_version_diff_page_shows_what_changed(client, draft, applicant, staff_user):
+    services.submit_application(application=draft, by=applicant)
+    services.request_corrections(application=draft, by=staff_user, sections=["project"], message="Précisez la localité.")
+    draft.refresh_from_db()
+    services.save_step(application=draft, by=applicant, step="project", values={"locality": "Douar Aït Mansour"}, lock_version=draft.lock_version)
+    services.submit_application(application=draft, by=applicant)
+    body = login(client, applicant).get(reverse("grants:version_diff", args=[draft.pk, 2])).content.decode()
+    assert "Localité" in body and "Douar Aït Mansour" in body
+    assert "Fonds propres" not in body
+
+
+def test_thread_post_with_htmx_answers_the_thread(client, draft, applicant):
+    response = login(client, applicant).post(reverse("grants:post_message", args=[draft.pk]), {"body": "Bonjour le FORIM"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'id="fil"' in body and "Bonjour le FORIM" in body and "<html" not in body
+    empty = client.post(reverse("grants:post_message", args=[draft.pk]), {"body": "   "})
+    assert empty.status_code == 400 and Message.objects.count() == 1
