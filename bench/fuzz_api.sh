@@ -5,10 +5,11 @@
 #   MAX_EXAMPLES=100 bench/fuzz_api.sh # harder
 #   FUZZ_ARGS="--include-path-regex /api/v1/calls/" bench/fuzz_api.sh
 #   PHASES=examples,coverage,fuzzing,stateful bench/fuzz_api.sh   # exhaustive, much slower
+#   FUZZ_USER=association@example.org bench/fuzz_api.sh             # as a demo user of another role
 #
 # It starts the portal on its own port and its own SQLite file (never your database), loads
-# the demo data, creates a staff user with a personal API token, and runs schemathesis as
-# that user. schemathesis is installed into the venv here, on purpose not in requirements.txt.
+# the demo data, gives a user (FUZZ_USER, default a staff account) a personal API token, and
+# runs schemathesis as that user. schemathesis is installed into the venv here, on purpose not in requirements.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,10 +30,11 @@ export MEDIA_ROOT="$WORKDIR/media"
 "$PY" manage.py createcachetable
 "$PY" manage.py load_demo >/dev/null 2>&1 || echo "load_demo failed: fuzzing an almost empty database" >&2
 
-TOKEN=$("$PY" manage.py shell -c '
+TOKEN=$(FUZZ_USER=${FUZZ_USER:-fuzz@example.org} "$PY" manage.py shell -c '
+import os
 from accounts.models import Role, User
 from accounts.tokens import create_token
-user, _ = User.objects.get_or_create(email="fuzz@example.org", defaults={"role": Role.STAFF})
+user, _ = User.objects.get_or_create(email=os.environ["FUZZ_USER"], defaults={"role": Role.STAFF})
 print(create_token(user=user, name="schemathesis " + str(user.api_tokens.count()))[1])
 ' | tail -1)
 

@@ -223,35 +223,43 @@ def success_panel(applications, user=None):
 
 
 def operators_panel(applications, user=None):
-    """Operators' activity: dossiers accompanied and laureates among them, visas given."""
+    """Operators' activity: dossiers accompanied and laureates among them, visas given, and (from
+    the support app, when installed) accompaniment logs, hours and signed agreements."""
     operator = Coalesce("operator_id", "organisation__operator_id")
     name = Coalesce("operator__name", "organisation__operator__name")
-    rows = {
-        row["operator_key"]: {**row, "label": row["operator_name"], "visas": 0}
-        for row in applications.filter(FILED).annotate(operator_key=operator, operator_name=name)
-        .exclude(operator_key=None).values("operator_key", "operator_name")
-        .annotate(filed=Count("id"), funded=Count("id", filter=FUNDED)).order_by()
-    }
-    for operator_id, visas in (
-        OperatorVisa.objects.filter(application__in=applications.values("pk"), operator_id__in=list(rows))
-        .values_list("operator_id").annotate(n=Count("id")).order_by()
+    rows = {}
+
+    def row_for(operator_id, operator_name):
+        return rows.setdefault(operator_id, {"label": operator_name, "filed": 0, "funded": 0, "visas": 0,
+                                             "logs": 0, "hours": None, "agreements": 0})
+
+    for item in (applications.filter(FILED).annotate(operator_key=operator, operator_name=name)
+                 .exclude(operator_key=None).values("operator_key", "operator_name")
+                 .annotate(filed=Count("id"), funded=Count("id", filter=FUNDED)).order_by()):
+        row_for(item["operator_key"], item["operator_name"]).update(filed=item["filed"], funded=item["funded"])
+    for operator_id, operator_name, visas in (
+        OperatorVisa.objects.filter(application__in=applications.values("pk"))
+        .values_list("operator_id", "operator__name").annotate(n=Count("id")).order_by()
     ):
-        rows[operator_id]["visas"] = visas
-    log = optional_model("support", "AccompanimentLog")
+        row_for(operator_id, operator_name)["visas"] = visas
     columns = [(_("Opérateur d'appui"), "label", "text"), (_("Dossiers accompagnés"), "filed", "int"),
                (_("dont lauréats"), "funded", "int"), (_("Visas donnés"), "visas", "int")]
-    if log is not None and rows:
-        operator_field = next((f.name for f in log._meta.fields if f.name in ("operator", "organisation")), None)
-        if operator_field:
-            for operator_id, entries in (
-                log.objects.filter(**{f"{operator_field}_id__in": list(rows)})
-                .values_list(f"{operator_field}_id").annotate(n=Count("id")).order_by()
-            ):
-                rows[operator_id]["logs"] = entries
-            columns.append((_("Actions d'accompagnement"), "logs", "int"))
-    ordered = sorted(rows.values(), key=lambda row: (-row["filed"], row["label"] or ""))
+    support_log, agreement = optional_model("support", "SupportLog"), optional_model("support", "AccompanimentAgreement")
+    if support_log is not None and agreement is not None:
+        for item in support_log.objects.values("operator_id", "operator__name").annotate(
+                n=Count("id"), total_hours=Sum("hours")).order_by():
+            row_for(item["operator_id"], item["operator__name"]).update(logs=item["n"], hours=item["total_hours"])
+        for operator_id, operator_name, signed in (
+            agreement.objects.values_list("operator_id", "operator__name")
+            .annotate(n=Count("association", distinct=True)).order_by()
+        ):
+            row_for(operator_id, operator_name)["agreements"] = signed
+        columns += [(_("Associations sous convention"), "agreements", "int"),
+                    (_("Actions d'accompagnement"), "logs", "int"), (_("Heures"), "hours", "score")]
+    ordered = sorted(rows.values(), key=lambda row: (-row["filed"], -row["logs"], row["label"] or ""))
     return Panel("operateurs", _("Activité des opérateurs d'appui"),
-                 _("Dossiers déposés accompagnés par chaque opérateur, lauréats parmi eux, visas donnés."),
+                 _("Dossiers déposés accompagnés, lauréats parmi eux et visas donnés (selon l'appel choisi) ; "
+                   "conventions, actions et heures d'accompagnement sur toute la période."),
                  columns, ordered, chart_value="filed")
 
 

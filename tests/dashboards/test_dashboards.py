@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 import re
 from decimal import Decimal
@@ -9,6 +10,7 @@ from django_countries import countries
 
 from accounts.models import Role
 from grants.states import State
+from support.models import AccompanimentAgreement, SupportKind, SupportLog
 from tests.conftest import login
 from tests.factories import ApplicationFactory, UserFactory
 
@@ -140,3 +142,14 @@ def test_partner_without_top_ups_sees_nothing_of_others(client, programme):
     response = login(client, partner).get(reverse("dashboards:mine"))
     assert response.status_code == 200
     assert response.context["totals"]["filed"] == 0
+
+
+def test_operators_activity_counts_support_logs_and_agreements(client, staff_user, programme, operator_org, association):
+    AccompanimentAgreement.objects.create(operator=operator_org, association=association, signed_on=datetime.date(2025, 1, 6))
+    for hours in ("2.00", "3.50"):
+        SupportLog.objects.create(operator=operator_org, association=association, date=datetime.date(2025, 2, 1),
+                                  kind=SupportKind.choices[0][0], hours=Decimal(hours))
+    rows = panel(login(client, staff_user).get(reverse("dashboards:staff")), "operateurs").rows
+    assert [(row["label"], row["filed"], row["agreements"], row["logs"], row["hours"]) for row in rows] == [
+        ("Migrations & Développement", 3, 1, 2, Decimal("5.50"))
+    ]
