@@ -236,7 +236,13 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "FORIM portal API",
-    "DESCRIPTION": "API of the FORIM grant portal (PRA/OSIM and other programmes).",
+    "DESCRIPTION": (
+        "API du portail FORIM (PRA/OSIM et autres programmes), avec les mêmes droits que les pages.\n\n"
+        "**Authentification** : la session du navigateur, ou un jeton personnel créé sur « Mon profil » "
+        "(en-tête `Authorization: Bearer <clé>`). Un jeton révoqué répond 401.\n\n"
+        "**Listes** : `page`, `page_size` (1 à 200), les filtres indiqués, `search`, `ordering`. "
+        "Un paramètre, un champ ou un tri inconnu répond 400 avec un JSON qui dit pourquoi."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
