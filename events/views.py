@@ -172,11 +172,13 @@ def checkin_toggle(request, pk, registration_pk):
     try:
         services.check_in(registration=registration, by=request.user, present=request.POST.get("present") == "1")
     except DomainError as error:
-        if request.htmx:
-            return HttpResponse(error.message, status=error.status)
-        messages.error(request, error.message)
+        if not request.htmx:
+            messages.error(request, error.message)
+        error_message = error.message
+    else:
+        error_message = ""
     if request.htmx:
-        return render(request, "events/checkin_row.html", {"event": event, "r": registration})
+        return render(request, "events/checkin_row.html", {"event": event, "r": registration, "error": error_message})
     return redirect("events:checkin", pk=event.pk)
 
 
@@ -225,10 +227,11 @@ def ceremony_mark(request, pk, invitation_pk):
             # keep what was typed: the row is rendered with the submitted values
             invitation.status = request.POST.get("status", invitation.status)
             invitation.represented_by = request.POST.get("represented_by", "")
+        # htmx swaps only 2xx answers: the refused row comes back as 200 with its message and the typed values
         return render(request, "events/ceremony_row.html", {
             "event": event, "i": invitation, "error": error_message, "figures": selectors.ceremony_figures(event),
-            "statuses": InvitationStatus.choices,
-        }, status=400 if error_message else 200)
+            "oob_figures": True, "statuses": InvitationStatus.choices,
+        })
     if error_message:
         messages.error(request, error_message)
     return redirect("events:ceremony", pk=event.pk)
