@@ -149,3 +149,15 @@ def test_overdue_report_shows_on_the_staff_page(client, awarded, staff_user):
     login(client, staff_user)
     response = client.get(reverse("awards:followup"))
     assert [r.pk for r in response.context["overdue"]] == [report.pk]
+
+
+def test_admin_pages_open_and_rule_rate_is_bounded(client, admin_user, awarded, ccme_rule):
+    login(client, admin_user)
+    for name in ("agreement", "tranche", "report", "cofinancingrule", "topup"):
+        assert client.get(reverse(f"admin:awards_{name}_changelist")).status_code == 200, name
+    assert client.get(reverse("admin:awards_topup_history", args=[awarded.top_ups.get().pk])).status_code == 200
+    response = client.post(reverse("admin:awards_cofinancingrule_change", args=[ccme_rule.pk]), {
+        "partner": ccme_rule.partner_id, "programme": ccme_rule.programme_id, "name": "x", "rate": "101", "is_active": "on"})
+    assert response.status_code == 200 and "100" in response.content.decode()
+    ccme_rule.refresh_from_db()
+    assert ccme_rule.rate == 30
