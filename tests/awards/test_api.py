@@ -89,3 +89,20 @@ def test_document_jobs_through_the_api(awarded, ccme_rule, staff_user, applicant
     assert ids(api(applicant).get("/api/v1/documents/jobs/")) == {job_id}
     assert api(staff_user).post("/api/v1/documents/jobs/", {"kind": "call_diplomas", "target": awarded.call_id, "variant": "docx"},
                                 format="json").status_code == 400
+
+
+def test_api_lists_keep_a_constant_number_of_queries(make_awarded, moroccan_association, applicant, ccme_rule, staff_user,
+                                                     django_assert_max_num_queries):
+    for n in range(2):
+        make_awarded(organisation=moroccan_association, applicant=applicant, title=f"Projet {n}")
+    client = api(staff_user)
+    counts = {}
+    for url in ("/api/v1/awards/tranches/", "/api/v1/awards/reports/", "/api/v1/awards/top-ups/", "/api/v1/awards/payments/"):
+        with django_assert_max_num_queries(10):
+            counts[url] = client.get(url).json()["count"]
+    for n in range(2, 6):
+        make_awarded(organisation=moroccan_association, applicant=applicant, title=f"Projet {n}")
+    for url in counts:
+        with django_assert_max_num_queries(10):
+            assert client.get(url).json()["count"] >= counts[url]
+    assert client.get("/api/v1/awards/top-ups/").json()["count"] == 6
