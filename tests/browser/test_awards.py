@@ -68,6 +68,10 @@ def test_staff_follow_a_project_and_generate_its_diploma(page, follow_up):
     assert page.get_by_text("Versement refusé").is_visible()
     assert page.get_by_label("Référence du virement").first.input_value() == "VIR-2026-0142"
     screenshot(page, "awards-03-staff-overpayment-refused")
+    page.get_by_role("link", name="Diplômes et rapports de l'appel").click()
+    page.get_by_role("button", name="Générer : Tous les diplômes (ZIP)").click()
+    page.get_by_role("link", name="Télécharger diplomes-").wait_for(timeout=30000)
+    screenshot(page, "awards-08-staff-call-documents")
 
 
 def test_the_association_fills_its_report_on_a_phone(phone_page, follow_up):
