@@ -1,6 +1,18 @@
 from django.contrib import admin
 
-from .models import Application, BudgetLine, Call, Criterion, Programme, Transition
+from .models import (
+    Application,
+    ApplicationDocument,
+    ApplicationVersion,
+    BudgetLine,
+    Call,
+    CorrectionRequest,
+    Criterion,
+    Message,
+    OperatorVisa,
+    Programme,
+    Transition,
+)
 
 
 @admin.register(Programme)
@@ -44,3 +56,38 @@ class ApplicationAdmin(admin.ModelAdmin):
     search_fields = ["reference", "title", "organisation__name"]
     readonly_fields = ["status", "reference", "lock_version", "submitted_at"]
     inlines = [BudgetLineInline, TransitionInline]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Kept for the record: made by the portal's services, never edited by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApplicationVersion)
+class ApplicationVersionAdmin(ReadOnlyAdmin):
+    list_display = ["application", "number", "created_at", "created_by"]
+
+
+@admin.register(CorrectionRequest)
+class CorrectionRequestAdmin(ReadOnlyAdmin):
+    list_display = ["application", "sections", "requested_by", "created_at", "resolved_at"]
+
+
+@admin.register(Message)
+class MessageAdmin(ReadOnlyAdmin):
+    list_display = ["application", "author", "from_staff", "created_at", "read_at"]
+
+
+@admin.register(OperatorVisa)
+class OperatorVisaAdmin(ReadOnlyAdmin):
+    list_display = ["application", "operator", "decision", "given_by", "created_at"]
+
+
+@admin.register(ApplicationDocument)
+class ApplicationDocumentAdmin(ReadOnlyAdmin):
+    list_display = ["application", "doc_type", "original_name", "uploaded_by", "uploaded_at"]
