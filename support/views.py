@@ -157,5 +157,7 @@ def staff_activity(request):
 def operator_activity(request):
     """An operator's own activity, to export for FORIM."""
     if not operator_ids(request.user):
+        if request.user.is_forim_staff:
+            return redirect("support:staff_activity")
         raise PermissionDenied
     return _activity(request, "support/activity.html")

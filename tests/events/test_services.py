@@ -209,3 +209,31 @@ def test_cosim_organises_only_in_its_own_name(cosim, cosim_user, forim):
         services.save_event(by=cosim_user, organiser=forim, **values)
     assert error.value.status == 403
     assert Event.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_at_once_on_the_last_place_on_postgresql(forim):
+    """Real concurrency needs row locks: SQLite serialises writers anyway, PostgreSQL runs this for real."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("real concurrent transactions are checked on PostgreSQL (CI)")
+    event = EventFactory(organiser=forim, capacity=1)
+    users = [UserFactory(email=f"p{i}@example.org") for i in range(2)]
+    barrier = threading.Barrier(2)
+
+    def take(user):
+        barrier.wait()
+        try:
+            services.register(event=event, by=user)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=take, args=(user,)) for user in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(Registration.objects.values_list("status", flat=True)) == ["confirmed", "waiting"]
