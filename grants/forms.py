@@ -11,7 +11,7 @@ from forim_portal.uploads import SafeFileField
 from members.choices import Sector
 from members.models import DocumentType, Organisation, OrganisationKind, OrganisationStatus
 
-from .models import Application, BudgetCategory, Call, Criterion, VisaDecision
+from .models import Application, BudgetCategory, Call, Criterion, Programme, VisaDecision
 from .steps import EDITABLE_STEPS, FUNDING_FIELDS, PROJECT_FIELDS, STEP_LABELS
 
 MAX_AMOUNT = Decimal("9999999.99")
@@ -253,3 +253,10 @@ CriterionFormSet = inlineformset_factory(
     Call, Criterion, fields=["label", "guidance", "weight", "scale_max", "position"], extra=2, can_delete=True,
     widgets={"guidance": forms.TextInput()},
 )
+
+
+class ProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = ["code", "name", "description", "is_active"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}

@@ -37,6 +37,7 @@ from .forms import (
     CriterionFormSet,
     DocumentForm,
     MessageForm,
+    ProgrammeForm,
     VisaForm,
     WithdrawForm,
     budget_rows,
@@ -86,6 +87,18 @@ def call_edit(request, pk=None):
         messages.success(request, _("L'appel « %(title)s » est enregistré.") % {"title": call.title})
         return redirect("grants:call_list")
     return render(request, "grants/call_form.html", {"form": form, "criteria": criteria, "call": call})
+
+
+@login_required
+def programme_edit(request, pk=None):
+    _staff_only(request)
+    programme = get_object_or_404(Programme, pk=pk) if pk else None
+    form = ProgrammeForm(request.POST or None, instance=programme)
+    if request.method == "POST" and form.is_valid():
+        programme = form.save()
+        messages.success(request, _("Le programme « %(name)s » est enregistré.") % {"name": programme.name})
+        return redirect("grants:call_list")
+    return render(request, "grants/programme_form.html", {"form": form, "programme": programme})
 
 
 @login_required

@@ -53,10 +53,11 @@ def test_every_step_renders_with_rules_at_the_field(client, draft, applicant, st
 
 
 def test_autosave_keeps_valid_fields_and_reports_invalid_numbers(client, draft, applicant):
-    response = login(client, applicant).post(autosave_url(draft, "budget"), budget_post(draft, own_funds="abc", local_partner_funds="-5", other_funders_detail="Mairie de Tafraout"))
+    data = budget_post(draft, own_funds="abc", local_partner_funds="-5", other_funders="99999999999", other_funders_detail="Mairie de Tafraout")
+    response = login(client, applicant).post(autosave_url(draft, "budget"), data)
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Saisissez un montant en chiffres" in body and "ne peut pas être négatif" in body
+    assert "Saisissez un montant en chiffres" in body and "ne peut pas être négatif" in body and "trop élevé" in body
     assert 'hx-swap-oob="true"' in body and "Enregistré" in body
     draft.refresh_from_db()
     assert draft.other_funders_detail == "Mairie de Tafraout"
@@ -292,3 +293,12 @@ def test_thread_post_with_htmx_answers_the_thread(client, draft, applicant):
     assert 'id="fil"' in body and "Bonjour le FORIM" in body and "<html" not in body
     empty = client.post(reverse("grants:post_message", args=[draft.pk]), {"body": "   "})
     assert empty.status_code == 400 and Message.objects.count() == 1
+
+
+def test_staff_edit_programme_and_applicants_cannot(client, staff_user, applicant, call):
+    programme = call.programme
+    response = login(client, staff_user).post(reverse("grants:programme_edit", args=[programme.pk]), {"code": "PRA", "name": "PRA/OSIM (AFD)", "description": "", "is_active": "on"})
+    assert response.status_code == 302
+    programme.refresh_from_db()
+    assert programme.name == "PRA/OSIM (AFD)"
+    assert login(client, applicant).get(reverse("grants:programme_create")).status_code == 403
