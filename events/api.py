@@ -53,6 +53,7 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
     """Upcoming events this user may see; open events are public."""
 
     serializer_class = EventSerializer
+    queryset = Event.objects.none()
     permission_classes = [permissions.AllowAny]
     filterset_fields = ["kind", "audience", "organiser"]
     ordering_fields = ["starts_at"]
@@ -81,6 +82,7 @@ class RegistrationViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = RegistrationSerializer
     permission_classes = [permissions.IsAuthenticated]
+    queryset = Registration.objects.none()
     filterset_fields = ["event", "status"]
     search_fields = ["name", "email"]
 

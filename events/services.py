@@ -52,7 +52,13 @@ def save_event(*, by, event=None, **values):
         event.full_clean()
     except ValidationError as error:
         raise _validation_to_domain(error) from None
-    event.save()
+    with transaction.atomic():
+        existing = event.pk is not None
+        if existing:
+            Event.objects.select_for_update().filter(pk=event.pk).first()
+        event.save()
+        if existing:
+            _fill_places(event, now=timezone.now())  # more places (or none at all): the waiting list moves up
     return event
 
 
@@ -145,15 +151,6 @@ def _fill_places(event, *, now):
         registration.save(update_fields=["status", "promoted_at"])
         _queue_email(registration, "promoted")
     return promoted
-
-
-def set_capacity(*, event, capacity, by):
-    """Change the number of places; new places go to the waiting list in order."""
-    with transaction.atomic():
-        locked = Event.objects.select_for_update().get(pk=event.pk)
-        save_event(event=locked, by=by, capacity=capacity)
-        promoted = _fill_places(locked, now=timezone.now())
-    return locked, promoted
 
 
 def _queue_email(registration, kind):

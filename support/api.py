@@ -46,6 +46,7 @@ def _resolve(request, data):
 
 class SupportLogViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = SupportLogSerializer
+    queryset = SupportLog.objects.none()
     permission_classes = [permissions.IsAuthenticated]
     filterset_class = ActivityFilter
 
@@ -64,6 +65,7 @@ class SupportLogViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = AgreementSerializer
+    queryset = AccompanimentAgreement.objects.none()
     permission_classes = [permissions.IsAuthenticated]
     filterset_fields = ["operator", "association"]
 

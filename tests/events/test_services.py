@@ -125,9 +125,9 @@ def test_more_places_promote_the_waiting_list(event, staff_user, django_capture_
     for i in range(4):
         RegistrationFactory(event=event, status="confirmed" if i < 2 else "waiting")
     with django_capture_on_commit_callbacks(execute=True):
-        _event, promoted = services.set_capacity(event=event, capacity=3, by=staff_user)
-    assert len(promoted) == 1
+        services.save_event(event=event, by=staff_user, capacity=3)
     assert event.registrations.filter(status="confirmed").count() == 3
+    assert len(mail.outbox) == 1 and "place s'est libérée" in mail.outbox[0].subject
 
 
 def test_members_only_event_refuses_people_outside_the_network(forim, applicant, association):
