@@ -31,13 +31,13 @@ class EventForm(forms.ModelForm):
 
 
 class RegistrationForm(forms.Form):
-    on_behalf = forms.BooleanField(label=_("au nom de mon association"), required=False)
-    name = forms.CharField(label=_("nom du participant"), max_length=200, required=False,
+    on_behalf = forms.BooleanField(label=_("Au nom de mon association"), required=False)
+    name = forms.CharField(label=_("Nom du participant"), max_length=200, required=False,
                            help_text=_("Vide : vous-même."))
-    email = forms.EmailField(label=_("e-mail du participant"), required=False, help_text=_("Vide : votre adresse."))
+    email = forms.EmailField(label=_("E-mail du participant"), required=False, help_text=_("Vide : votre adresse."))
 
 
 class InvitationMarkForm(forms.Form):
-    status = forms.ChoiceField(label=_("présence"), choices=InvitationStatus.choices)
-    represented_by = forms.CharField(label=_("représenté par"), max_length=200, required=False)
-    diploma_handed = forms.BooleanField(label=_("diplôme remis"), required=False)
+    status = forms.ChoiceField(label=_("Présence"), choices=InvitationStatus.choices)
+    represented_by = forms.CharField(label=_("Représenté par"), max_length=200, required=False)
+    diploma_handed = forms.BooleanField(label=_("Diplôme remis"), required=False)
