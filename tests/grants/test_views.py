@@ -302,3 +302,18 @@ def test_staff_edit_programme_and_applicants_cannot(client, staff_user, applican
     programme.refresh_from_db()
     assert programme.name == "PRA/OSIM (AFD)"
     assert login(client, applicant).get(reverse("grants:programme_create")).status_code == 403
+
+
+def test_operator_and_viewer_read_but_cannot_write(client, draft, association, operator_org, operator_user, applicant):
+    association.operator = operator_org
+    association.save()
+    viewer = MembershipFactory(organisation=association, role="viewer").user
+    for user in (operator_user, viewer):
+        login(client, user)
+        assert client.get(reverse("grants:application_detail", args=[draft.pk])).status_code == 200
+        refused = client.post(autosave_url(draft, "project"), {"lock_version": draft.lock_version, "title": "Changé"})
+        assert refused.status_code == 403
+        assert client.post(reverse("grants:submit", args=[draft.pk])).status_code == 403
+    assert client.get(reverse("grants:corrections", args=[draft.pk])).status_code == 403
+    draft.refresh_from_db()
+    assert draft.title == "Adduction d'eau potable à Tafraout" and draft.status == State.DRAFT
