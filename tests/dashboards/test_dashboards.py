@@ -153,3 +153,15 @@ def test_operators_activity_counts_support_logs_and_agreements(client, staff_use
     assert [(row["label"], row["filed"], row["agreements"], row["logs"], row["hours"]) for row in rows] == [
         ("Migrations & Développement", 3, 1, 2, Decimal("5.50"))
     ]
+
+
+def test_role_dashboard_query_count_is_constant(client, operator_user, programme, calls, association,
+                                                django_assert_max_num_queries):
+    login(client, operator_user)
+    with django_assert_max_num_queries(25) as few:
+        client.get(reverse("dashboards:mine"))
+    ApplicationFactory.create_batch(30, call=calls[2025], organisation=association, status=State.CLOSED,
+                                    awarded_amount=Decimal("100.00"), country="BF")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("dashboards:mine"))
+    assert response.context["totals"]["funded"] == 31
