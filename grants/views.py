@@ -353,6 +353,10 @@ def _autosave(request, application, step):
     }
     if step == "budget":
         context.update(_budget_totals(application))
+        context["row_errors"] = [
+            (index, [f"{row.fields[name].label} : {error}" for name, errors in row.errors.items() for error in errors])
+            for index, row in enumerate(formset.forms)
+        ]
     return render(request, "grants/includes/autosave_result.html", context)
 
 

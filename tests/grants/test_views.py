@@ -68,7 +68,10 @@ def test_autosave_new_budget_line_gets_its_id_back(client, draft, applicant):
     data = budget_post(draft)
     data.update({"lines-2-category": "training", "lines-2-label": "Formation du comité de l'eau", "lines-2-quantity": "2", "lines-2-unit_cost": "250,50"})
     data["lines-TOTAL_FORMS"] = 3
+    data["lines-0-unit_cost"] = "dix-huit mille"  # a bad number on an existing line keeps its saved cost
     response = login(client, applicant).post(autosave_url(draft, "budget"), data)
+    assert draft.budget_lines.get(category="investment").unit_cost == Decimal("18000.00")
+    assert 'id="fb-lines-0"' in response.content.decode() and "Coût unitaire (€) : Saisissez un montant" in response.content.decode()
     line = BudgetLine.objects.get(application=draft, category="training")
     assert line.amount == Decimal("501.00")
     assert f'name="lines-2-id" id="id_lines-2-id" value="{line.pk}"' in response.content.decode()
