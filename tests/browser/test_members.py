@@ -111,3 +111,32 @@ def test_association_page_and_import_preview(page):
     page.get_by_role("button", name="Vérifier le fichier").click()
     assert page.get_by_text("Région inconnue « Atlantide »").is_visible()
     screenshot(page, "members-13-import-preview")
+
+
+def test_an_association_adds_an_action_and_a_document_on_a_phone(phone_page):
+    from accounts import demo as accounts_demo
+
+    accounts_demo.load()
+    demo.load()
+    page = phone_page
+    browser_login(page, "association2@example.org", accounts_demo.DEMO_PASSWORD)
+    page.wait_for_url("**/")
+    page.goto("/reseau/mon-association/")
+    page.get_by_role("link", name="Ajouter une action en France").click()
+    page.fill("[name=title]", "Permanence d'écrivain public")
+    page.select_option("[name=domain]", "rights")
+    page.fill("[name=year]", "2025")
+    page.fill("[name=city]", "Paris")
+    page.check("[name=in_qpv]")
+    page.fill("[name=neighbourhood]", "Paris 19e")
+    screenshot(page, "members-14-action-form-phone")
+    page.get_by_role("button", name="Enregistrer").click()
+    assert page.locator("strong", has_text="Permanence d'écrivain public").is_visible()
+    page.get_by_role("link", name="Ajouter un document").click()
+    page.select_option("[name=doc_type]", "general_assembly")
+    page.fill("[name=year]", "2025")
+    page.set_input_files("[name=file]", pdf_file("PV AG 2025.pdf"))
+    screenshot(page, "members-15-document-form-phone")
+    page.get_by_role("button", name="Ajouter").click()
+    assert page.get_by_text("PV-AG-2025.pdf").is_visible()
+    screenshot(page, "members-16-vault-phone")
