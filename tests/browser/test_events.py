@@ -144,3 +144,22 @@ def test_operator_page_on_a_phone_and_staff_activity(phone_page, page, network):
     page.goto("/accompagnement/activite/")
     page.locator("table").first.get_by_text("Migrations & Développement").wait_for()
     screenshot(page, "support-staff-activity")
+
+
+def test_staff_creates_an_event_and_a_wrong_end_is_explained(page, network):
+    browser_login(page, "instruction@example.org", PASSWORD)
+    page.goto("/evenements/nouveau/")
+    page.get_by_label("Type").select_option("webinar")
+    page.get_by_label("Intitulé").fill("Webinaire : monter son budget PRA/OSIM")
+    page.get_by_label("Organisateur").select_option(label="Forum des Organisations de Solidarité Internationale issues des Migrations (FORIM)")
+    page.locator("#id_starts_at").fill("2027-01-20T18:00")
+    page.locator("#id_ends_at").fill("2027-01-20T17:00")
+    page.get_by_label("Lien de connexion").fill("https://visio.example.org/budget")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_text("La fin doit être après le début de l'événement.").wait_for()
+    assert page.get_by_label("Intitulé").input_value() == "Webinaire : monter son budget PRA/OSIM"
+    screenshot(page, "events-form-error")
+    page.locator("#id_ends_at").fill("2027-01-20T19:30")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_text("Événement enregistré.").wait_for()
+    screenshot(page, "events-created")
