@@ -209,7 +209,7 @@ def record_payment(*, tranche, paid_on, amount, reference, by):
     if paid_on is None or paid_on > timezone.localdate():
         raise DomainError(_("La date du virement ne peut pas être dans le futur."), code="bad_date", field="paid_on")
     with transaction.atomic():
-        tranche = Tranche.objects.select_for_update().select_related("application", "requires_report").get(pk=tranche.pk)
+        tranche = Tranche.objects.select_for_update(of=("self",)).select_related("application", "requires_report").get(pk=tranche.pk)
         blocker = tranche_blocker(tranche)
         if blocker:
             raise DomainError(blocker, code="tranche_locked")
