@@ -381,12 +381,19 @@ _deciding = contextvars.ContextVar("committee_decision", default=None)
 
 
 @contextmanager
-def _committee_decision(application_id):
+def committee_decision(application_id):
+    """Inside this block the committee guards let award/reject/defer through for this dossier.
+
+    `record_decision` is its one caller in the portal; tests of other apps may use it to stand in for a session.
+    """
     token = _deciding.set(application_id)
     try:
         yield
     finally:
         _deciding.reset(token)
+
+
+_committee_decision = committee_decision  # older name, used by the awards tests
 
 
 def require_committee(application, user, comment):
@@ -449,7 +456,7 @@ def record_decision(*, session, application, by, outcome, reason, amount=None, e
         decision = CommitteeDecision.objects.create(
             session=session, application=application, outcome=outcome, amount=amount, reason=reason, decided_by=by
         )
-        with _committee_decision(application.pk):
+        with committee_decision(application.pk):
             workflow.fire(application, outcome, by=by, comment=reason, expected_state=expected_state)
     return decision
 
