@@ -16,6 +16,7 @@ NAVIGATION = [
     ("members:directory", _("Réseau"), {Role.STAFF, Role.ADMIN, Role.COORDINATOR}),
     ("reviews:reviewer_home", _("Mes évaluations"), {Role.REVIEWER}),
     ("support:operator_home", _("Associations accompagnées"), {Role.OPERATOR}),
+    ("grants:operator_drafts", _("Brouillons à viser"), {Role.OPERATOR}),
     ("support:staff_activity", _("Accompagnement"), {Role.STAFF, Role.ADMIN}),
     ("awards:partner_home", _("Projets cofinancés"), {Role.PARTNER}),
     ("awards:followup", _("Suivi des projets"), {Role.STAFF, Role.ADMIN}),

@@ -14,9 +14,20 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();
     });
   });
+  // Autosave that cannot reach the server says so where the "saved" state shows.
+  document.body.addEventListener("htmx:sendError", (event) => {
+    const state = event.target.closest("form")?.querySelector("#save-state") || document.getElementById("save-state");
+    if (state) {
+      state.textContent = document.documentElement.lang === "en"
+        ? "Not saved: no connection. Your text is still here; it will be saved when the connection returns."
+        : "Non enregistré : pas de connexion. Votre texte est conservé ici ; il sera enregistré au retour de la connexion.";
+      state.classList.add("error");
+    }
+  });
   // A form submitted once cannot be sent twice by a double click.
   document.querySelectorAll("form[data-once]").forEach((form) => {
-    form.addEventListener("submit", () => {
+    form.addEventListener("submit", (event) => {
+      if (event.defaultPrevented) return;
       form.querySelectorAll("button[type=submit]").forEach((b) => { b.disabled = true; });
     });
   });
