@@ -116,6 +116,8 @@ def outcome_aggregates():
 
 def summary(applications):
     totals = applications.aggregate(**outcome_aggregates())
+    for amount in ("requested", "awarded"):
+        totals[amount] = totals[amount] or Decimal("0.00")
     totals["success_rate"] = rate(totals["funded"], totals["decided"])
     totals["average_score"] = score(totals["average_score"])
     return totals
