@@ -132,3 +132,16 @@ def test_throttling_counts_per_user(monkeypatch, applicant, other_applicant):
     assert response.status_code == 429
     assert response.json()["detail"]
     assert bearer(other_key).get(ME).status_code == 200
+
+
+def test_session_authenticates_the_api_too(client, applicant):
+    response = login(client, applicant).get(ME)
+    assert response.status_code == 200 and response.json()["email"] == applicant.email
+
+
+def test_token_of_a_deactivated_user_is_refused(applicant):
+    _token, key = create_token(user=applicant, name="outil")
+    applicant.is_active = False
+    applicant.save()
+    response = bearer(key).get(ME)
+    assert response.status_code == 401 and response.json() == {"detail": "Ce compte est désactivé."}
