@@ -82,6 +82,9 @@ def test_public_agenda_and_event(page, network):
 def test_association_registers_on_a_phone_and_joins_the_waiting_list(phone_page, network):
     page = phone_page
     browser_login(page, "association@example.org", PASSWORD)
+    page.goto("/evenements/")
+    page.get_by_role("link", name="Atelier d'écriture de projet PRA/OSIM").wait_for()
+    screenshot(page, "events-agenda-phone")
     page.goto(f"/evenements/{network['workshop'].pk}/")
     page.get_by_label("au nom de mon association").check()
     page.get_by_role("button", name="S'inscrire").click()

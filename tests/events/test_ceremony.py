@@ -139,3 +139,22 @@ def test_invited_only_ceremony_is_hidden_from_those_not_invited(client, ceremony
     response = client.post(f"/evenements/{ceremony.pk}/inscription/", {"on_behalf": "on"})
     assert response.status_code == 302
     assert ceremony.registrations.get().organisation == laureates[1].organisation
+
+
+def test_invitation_of_another_ceremony_is_404(client, ceremony, laureates, forim, staff_user):
+    from tests.factories import CallFactory
+
+    services.invite_laureates(event=ceremony, by=staff_user)
+    other = EventFactory(organiser=forim, kind=EventKind.CEREMONY, call=CallFactory())
+    invitation = ceremony.invitations.first()
+    login(client, staff_user)
+    response = client.post(f"/evenements/{other.pk}/ceremonie/{invitation.pk}/", {"status": "absent"})
+    assert response.status_code == 404
+    assert CeremonyInvitation.objects.get(pk=invitation.pk).status == InvitationStatus.INVITED
+
+
+def test_ceremony_page_of_an_event_that_is_not_a_ceremony_is_404(client, event, staff_user):
+    login(client, staff_user)
+    assert client.get(f"/evenements/{event.pk}/ceremonie/").status_code == 404
+    with pytest.raises(DomainError, match="pas une cérémonie"):
+        services.invite_laureates(event=event, by=staff_user)

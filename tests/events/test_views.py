@@ -266,3 +266,30 @@ def test_members_only_event_page_register_for_viewer_of_pending_org(client, even
     pending = MembershipFactory(organisation__status="pending").user
     login(client, pending)
     assert client.get(f"/evenements/{events['members'].pk}/").status_code == 404
+
+
+def test_another_organiser_cannot_edit_check_in_or_export(client, cosim, forim, staff_user):
+    from tests.factories import OperatorFactory
+
+    event = EventFactory(organiser=cosim, audience=Audience.OPEN)
+    registration = RegistrationFactory(event=event)
+    operator_admin = MembershipFactory(organisation=OperatorFactory()).user
+    login(client, operator_admin)
+    assert client.get(f"/evenements/{event.pk}/").status_code == 200  # open: visible
+    assert client.get(f"/evenements/{event.pk}/modifier/").status_code == 404
+    assert client.post(f"/evenements/{event.pk}/modifier/", {"title": "Piraté"}).status_code == 404
+    assert client.post(f"/evenements/{event.pk}/pointage/{registration.pk}/", {"present": "1"}).status_code == 404
+    assert client.get(f"/evenements/{event.pk}/inscrits/?format=xlsx").status_code == 404
+    event.refresh_from_db()
+    registration.refresh_from_db()
+    assert event.title != "Piraté" and registration.checked_in_at is None
+
+
+def test_invited_only_event_refuses_registration_of_the_uninvited_by_api(forim, applicant):
+    from rest_framework.test import APIClient
+
+    event = EventFactory(organiser=forim, audience=Audience.INVITED)
+    api = APIClient()
+    api.force_authenticate(applicant)
+    assert api.post(f"/api/v1/events/{event.pk}/register/", {}, format="json").status_code == 404
+    assert not Registration.objects.exists()
