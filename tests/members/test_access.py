@@ -114,3 +114,18 @@ def test_staff_see_everything(client, staff_user, association, other_association
     assert client.get(reverse("members:document_download", args=[vault[1].pk])).status_code == 200
     page = client.get(reverse("members:organisation_detail", args=[other_association.pk])).content.decode()
     assert "autre@example.org" in page and "Historique des modifications" in page
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_organisation_page_query_count_does_not_grow(client, staff_user, association, django_assert_max_num_queries, count):
+    from members.models import FranceAction
+    from tests.factories import MembershipFactory
+
+    for index in range(count):
+        MembershipFactory(organisation=association)
+        services.add_document(organisation=association, by=staff_user, doc_type=DocumentType.ACCOUNTS, upload=pdf(), year=2000 + index)
+        FranceAction.objects.create(organisation=association, title=f"Action {index}", domain="culture")
+    login(client, staff_user)
+    with django_assert_max_num_queries(25):
+        response = client.get(reverse("members:organisation_detail", args=[association.pk]))
+    assert len(response.context["documents"]) == count
