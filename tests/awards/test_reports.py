@@ -131,3 +131,16 @@ def test_override_keeps_the_reason_and_history_and_survives_recomputation(awarde
     top_up.refresh_from_db()
     assert top_up.amount == Decimal("4000.00") and top_up.computed_amount == Decimal("4500.00")
     assert [h.amount for h in top_up.history.order_by("history_date")] == [Decimal("4500.00"), Decimal("4000.00")]
+
+
+def test_the_beat_task_sends_the_reminders(settings, awarded, django_capture_on_commit_callbacks):
+    from awards.tasks import remind_reports
+
+    assert settings.CELERY_BEAT_SCHEDULE["awards-report-reminders"]["task"] == "awards.tasks.remind_reports"
+    report = awarded.reports.get(kind="interim")
+    report.due_on = datetime.date.today() - datetime.timedelta(days=2)
+    report.save()
+    mail.outbox.clear()
+    assert remind_reports.delay().get() == 1
+    assert [m.to for m in mail.outbox] == [["tresorier@example.org"]] and "en retard" in mail.outbox[0].subject
+    assert remind_reports.delay().get() == 0
