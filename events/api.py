@@ -5,6 +5,7 @@ writes go through the services (DomainError -> JSON 4xx).
 """
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -40,7 +41,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
 
 
 class RegisterSerializer(StrictFieldsMixin, serializers.Serializer):
-    organisation = serializers.IntegerField(required=False, allow_null=True, help_text="Au nom de cette organisation.")
+    organisation = serializers.IntegerField(required=False, allow_null=True, help_text=_("Au nom de cette organisation."))
     name = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
     email = serializers.EmailField(required=False, allow_blank=True, default="")
 

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from forim_portal.errors import DomainError
@@ -131,13 +132,13 @@ def event_form(request, pk=None):
 
 
 EXPORT_COLUMNS = [
-    (_("Nom"), "name"),
-    (_("E-mail"), "email"),
-    (_("Organisation"), lambda r: r.organisation.name if r.organisation else ""),
-    (_("Région"), lambda r: r.organisation.get_region_display() if r.organisation else ""),
-    (_("Statut"), lambda r: r.get_status_display()),
-    (_("Inscrit le"), "created_at"),
-    (_("Présent"), lambda r: _("oui") if r.checked_in_at else _("non")),
+    (gettext_lazy("Nom"), "name"),
+    (gettext_lazy("E-mail"), "email"),
+    (gettext_lazy("Organisation"), lambda r: r.organisation.name if r.organisation else ""),
+    (gettext_lazy("Région"), lambda r: r.organisation.get_region_display() if r.organisation else ""),
+    (gettext_lazy("Statut"), lambda r: r.get_status_display()),
+    (gettext_lazy("Inscrit le"), "created_at"),
+    (gettext_lazy("Présent"), lambda r: _("oui") if r.checked_in_at else _("non")),
 ]
 
 

@@ -1,5 +1,6 @@
 """`/api/v1/support/`: accompaniment agreements and logs, with the same visibility as the pages."""
 
+from django.utils.translation import gettext as _
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -37,7 +38,7 @@ def _resolve(request, data):
     if operator is None:
         mine = sorted(operator_ids(request.user, writers_only=True))
         if len(mine) != 1:
-            raise serializers.ValidationError({"operator": ["Indiquez l'opérateur d'appui."]})
+            raise serializers.ValidationError({"operator": [_("Vous agissez pour plusieurs opérateurs d'appui : indiquez lequel.")]})
         from members.models import Organisation
 
         operator = Organisation.objects.get(pk=mine[0])

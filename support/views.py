@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from forim_portal.errors import DomainError
 from forim_portal.exports import export_response
@@ -122,15 +123,15 @@ def agreement_file(request, pk):
 
 
 EXPORT_COLUMNS = [
-    (_("Date"), "date"),
-    (_("Opérateur"), lambda log: log.operator.name),
-    (_("Association"), lambda log: log.association.name),
-    (_("Type"), lambda log: log.get_kind_display()),
-    (_("Heures"), "hours"),
-    (_("Ce qui a été fait"), "notes"),
-    (_("Prochaine étape"), "next_step"),
-    (_("Prévue le"), "next_step_on"),
-    (_("Saisi par"), lambda log: log.created_by.get_full_name() if log.created_by else ""),
+    (gettext_lazy("Date"), "date"),
+    (gettext_lazy("Opérateur"), lambda log: log.operator.name),
+    (gettext_lazy("Association"), lambda log: log.association.name),
+    (gettext_lazy("Type"), lambda log: log.get_kind_display()),
+    (gettext_lazy("Heures"), "hours"),
+    (gettext_lazy("Ce qui a été fait"), "notes"),
+    (gettext_lazy("Prochaine étape"), "next_step"),
+    (gettext_lazy("Prévue le"), "next_step_on"),
+    (gettext_lazy("Saisi par"), lambda log: log.created_by.get_full_name() if log.created_by else ""),
 ]
 
 
