@@ -293,3 +293,21 @@ def test_invited_only_event_refuses_registration_of_the_uninvited_by_api(forim, 
     api.force_authenticate(applicant)
     assert api.post(f"/api/v1/events/{event.pk}/register/", {}, format="json").status_code == 404
     assert not Registration.objects.exists()
+
+
+def test_checkin_and_attendance_queries_constant(client, event, staff_user, django_assert_max_num_queries):
+    event.capacity = None
+    event.save()
+    login(client, staff_user)
+    RegistrationFactory.create_batch(2, event=event, organisation=OrganisationFactory())
+    counts = {}
+    for url in (f"/evenements/{event.pk}/pointage/", "/evenements/frequentation/"):
+        with django_assert_max_num_queries(20) as captured:
+            client.get(url)
+        counts[url] = len(captured)
+    for _ in range(30):
+        RegistrationFactory(event=event, organisation=OrganisationFactory(), checked_in_at=timezone.now())
+    EventFactory.create_batch(5, organiser=event.organiser)
+    for url, few in counts.items():
+        with django_assert_max_num_queries(few):
+            client.get(url)
