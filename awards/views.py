@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from forim_portal.errors import DomainError
@@ -48,15 +49,15 @@ def _form_error(form, error):
 
 
 EXPORT_COLUMNS = [
-    (_("Référence"), "reference"),
-    (_("Association"), lambda a: a.organisation.name),
-    (_("Projet"), "title"),
-    (_("Appel"), lambda a: a.call.title),
-    (_("Statut"), lambda a: a.get_status_display()),
-    (_("Montant attribué (€)"), "awarded_amount"),
-    (_("Versé (€)"), "paid_total"),
-    (_("Compléments (€)"), "top_up_total"),
-    (_("Prochain rapport"), "next_report_due"),
+    (gettext_lazy("Référence"), "reference"),
+    (gettext_lazy("Association"), lambda a: a.organisation.name),
+    (gettext_lazy("Projet"), "title"),
+    (gettext_lazy("Appel"), lambda a: a.call.title),
+    (gettext_lazy("Statut"), lambda a: a.get_status_display()),
+    (gettext_lazy("Montant attribué (€)"), "awarded_amount"),
+    (gettext_lazy("Versé (€)"), "paid_total"),
+    (gettext_lazy("Compléments (€)"), "top_up_total"),
+    (gettext_lazy("Prochain rapport"), "next_report_due"),
 ]
 
 

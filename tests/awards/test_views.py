@@ -161,3 +161,18 @@ def test_admin_pages_open_and_rule_rate_is_bounded(client, admin_user, awarded, 
     assert response.status_code == 200 and "100" in response.content.decode()
     ccme_rule.refresh_from_db()
     assert ccme_rule.rate == 30
+
+
+def test_the_accompanying_operator_sees_its_projects_and_their_late_reports(client, two_projects, operator_user, operator_org):
+    amf, pafha = two_projects
+    amf.organisation.operator = operator_org
+    amf.organisation.save()
+    report = amf.reports.get(kind="interim")
+    report.due_on = datetime.date(2026, 1, 1)
+    report.save()
+    login(client, operator_user)
+    response = client.get(reverse("awards:followup"))
+    assert {a.pk for a in response.context["applications"]} == {amf.pk}
+    assert [r.pk for r in response.context["overdue"]] == [report.pk]
+    assert client.get(reverse("awards:report", args=[report.pk])).status_code == 200
+    assert client.get(reverse("awards:detail", args=[pafha.pk])).status_code == 404
