@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -59,8 +60,9 @@ def event_ics(request, pk):
 
 def _detail_context(request, event, form=None):
     figures = selectors.with_counts(Event.objects.filter(pk=event.pk)).get()
+    closes_at = services.registration_closes_at(event)
     context = {"event": event, "figures": figures, "manage": can_manage_event(request.user, event),
-               "closes_at": services.registration_closes_at(event)}
+               "closes_at": closes_at, "registration_open": timezone.now() < closes_at}
     if request.user.is_authenticated:
         context["mine"] = list(selectors.my_registrations(request.user, event))
         context["form"] = form or RegistrationForm()

@@ -311,3 +311,12 @@ def test_checkin_and_attendance_queries_constant(client, event, staff_user, djan
     for url, few in counts.items():
         with django_assert_max_num_queries(few):
             client.get(url)
+
+
+def test_closed_registration_shows_why_instead_of_the_form(client, event, applicant):
+    event.registration_deadline = timezone.now() - datetime.timedelta(hours=2)
+    event.save()
+    login(client, applicant)
+    page = client.get(f"/evenements/{event.pk}/").content.decode()
+    assert "Les inscriptions sont closes depuis le" in page
+    assert "S&#x27;inscrire" not in page and "S'inscrire" not in page
