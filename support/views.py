@@ -28,9 +28,20 @@ def _user_operators(request):
     return sorted(operator_ids(request.user))
 
 
+def _staff_chosen_operator(request):
+    """FORIM staff may open any operator's page with ?operateur=<id> (404 if it is not an operator)."""
+    raw = request.GET.get("operateur", "")
+    if not raw:
+        return []
+    operator = Organisation.objects.filter(pk=int(raw) if raw.isdigit() else 0, kind=OrganisationKind.OPERATOR).first()
+    if operator is None:
+        raise Http404
+    return [operator.pk]
+
+
 @login_required
 def operator_home(request):
-    operators = _user_operators(request)
+    operators = _staff_chosen_operator(request) if request.user.is_forim_staff else _user_operators(request)
     if not operators:
         if request.user.is_forim_staff:
             return redirect("support:staff_activity")

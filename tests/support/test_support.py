@@ -223,3 +223,15 @@ def test_api_logs_visibility_and_create(accompanied, stranger, operator_org, ope
     assert api.get("/api/v1/support/logs/").json()["results"] == []
     assert api.get(f"/api/v1/support/logs/{SupportLog.objects.get().pk}/").status_code == 404
     assert api.get("/api/v1/support/agreements/").json()["results"] == []
+
+
+def test_staff_open_any_operators_page(client, accompanied, stranger, operator_org, staff_user, operator_user):
+    login(client, staff_user)
+    response = client.get(f"/accompagnement/?operateur={operator_org.pk}")
+    assert {a.name for a in response.context["associations"]} == {a.name for a in accompanied}
+    assert client.get(f"/accompagnement/?operateur={accompanied[0].pk}").status_code == 404  # not an operator
+    assert client.get("/accompagnement/?operateur=abc").status_code == 404
+    assert client.get("/accompagnement/").status_code == 302
+    login(client, operator_user)  # an operator cannot look at another one's page this way
+    response = client.get(f"/accompagnement/?operateur={stranger.operator.pk}")
+    assert stranger.name not in {a.name for a in response.context["associations"]}
