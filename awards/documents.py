@@ -23,7 +23,7 @@ from .rules import can_view_follow_up, can_view_partner_report, can_view_private
 from .selectors import cofinancing_totals, partner_top_ups
 from .services import ensure_follow_up
 
-DIPLOMAS_PER_CHUNK = 10
+DIPLOMAS_PER_CHUNK = 20
 
 
 def _is_staff(user, _target=None):
@@ -83,7 +83,7 @@ def render_diploma(application, progress, variant=""):
 
 
 def _rendered_chunks(applications, progress):
-    """Diplomas rendered ten at a time (one WeasyPrint run each), with progress after each chunk."""
+    """Diplomas rendered by chunks (one WeasyPrint run each: its fixed cost dominates small runs), with progress after each."""
     total = len(applications)
     for start in range(0, total, DIPLOMAS_PER_CHUNK):
         chunk = applications[start:start + DIPLOMAS_PER_CHUNK]
