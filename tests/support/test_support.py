@@ -235,3 +235,14 @@ def test_staff_open_any_operators_page(client, accompanied, stranger, operator_o
     login(client, operator_user)  # an operator cannot look at another one's page this way
     response = client.get(f"/accompagnement/?operateur={stranger.operator.pk}")
     assert stranger.name not in {a.name for a in response.context["associations"]}
+
+
+def test_operator_page_holds_without_the_awards_app(client, accompanied, operator_user, monkeypatch):
+    """Reports come from the awards app, imported lazily: without it the page still answers, with no late report."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "awards.selectors", None)  # makes `from awards.selectors import ...` fail
+    login(client, operator_user)
+    response = client.get("/accompagnement/")
+    assert response.status_code == 200
+    assert all(a.late_reports == [] for a in response.context["associations"])
