@@ -181,7 +181,9 @@ def checkin_toggle(request, pk, registration_pk):
     else:
         error_message = ""
     if request.htmx:
-        return render(request, "events/checkin_row.html", {"event": event, "r": registration, "error": error_message})
+        figures = selectors.with_counts(Event.objects.filter(pk=event.pk)).get()
+        return render(request, "events/checkin_row.html", {"event": event, "r": registration, "error": error_message,
+                                                           "figures": figures, "oob_count": True})
     return redirect("events:checkin", pk=event.pk)
 
 

@@ -105,6 +105,7 @@ def test_check_in_on_the_day_from_a_phone(phone_page, network):
     page.wait_for_function("document.querySelectorAll('#checkin-results li').length === 1")
     page.get_by_role("button", name="Pointer").click()
     page.get_by_role("button", name="✓ Présent").wait_for()
+    page.locator("#checkin-count").get_by_text("1 présents sur 6 inscrits").wait_for()
     assert Registration.objects.get(name="Awa Sy").checked_in_at is not None
     box = page.get_by_role("button", name="✓ Présent").bounding_box()
     assert box["height"] >= 44  # a finger, not a mouse
