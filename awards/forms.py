@@ -1,6 +1,7 @@
 """Forms for the follow-up pages. Rules live in services; forms only shape the input."""
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -73,3 +74,5 @@ class CofinancingRuleForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = Organisation.objects.filter(kind=OrganisationKind.PARTNER)
+        bounded = _("Le taux doit être compris entre 0 et 100 %%.")  # validators format their message
+        self.fields["rate"].validators = [MinValueValidator(0, message=bounded), MaxValueValidator(100, message=bounded)]

@@ -72,6 +72,18 @@ def test_staff_follow_a_project_and_generate_its_diploma(page, follow_up):
     page.get_by_role("button", name="Générer : Tous les diplômes (ZIP)").click()
     page.get_by_role("link", name="Télécharger diplomes-").wait_for(timeout=30000)
     screenshot(page, "awards-08-staff-call-documents")
+    page.goto("/suivi/cofinancement/regles/")
+    screenshot(page, "awards-09-staff-rules")
+    page.get_by_role("link", name="Nouvelle règle").click()
+    page.get_by_label("Partenaire").select_option(label="Conseil de la Communauté Marocaine à l'Étranger (CCME)")
+    page.get_by_label("Programme").select_option(index=1)
+    page.get_by_label("Intitulé").fill("Règle trop généreuse")
+    page.get_by_label("Taux (%)").fill("130")
+    page.evaluate("document.querySelector('form.card').noValidate = true")  # let the server answer, not the browser
+    page.get_by_role("button", name="Enregistrer et appliquer").click()
+    assert page.get_by_text("Le taux doit être compris entre 0 et 100 %").is_visible()
+    assert page.get_by_label("Intitulé").input_value() == "Règle trop généreuse"
+    screenshot(page, "awards-10-staff-rule-rate-refused")
 
 
 def test_the_association_fills_its_report_on_a_phone(phone_page, follow_up):
