@@ -201,7 +201,7 @@ class TrancheField(forms.CharField):
         except ValueError:
             raise ValidationError(_("Écrivez les pourcentages séparés par des virgules, par exemple : 70, 30.")) from None
         if any(part <= 0 for part in parts) or sum(parts) != 100:
-            raise ValidationError(_("Les versements doivent être positifs et faire 100 % au total (ici %(sum)s %%).") % {"sum": sum(parts)})
+            raise ValidationError(_("Les versements doivent être positifs et faire 100 %% au total (ici %(sum)s %%).") % {"sum": sum(parts)})
         return parts
 
 
