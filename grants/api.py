@@ -3,11 +3,13 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from django_countries.serializers import CountryFieldMixin
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from forim_portal.api import StrictInputMixin
 from members.models import Organisation
 from members.rules import can_edit_for, is_forim_staff, organisation_ids
 
@@ -40,7 +42,7 @@ class CriterionSerializer(serializers.ModelSerializer):
         fields = ["id", "label", "guidance", "weight", "scale_max", "position"]
 
 
-class CallSerializer(serializers.ModelSerializer):
+class CallSerializer(CountryFieldMixin, serializers.ModelSerializer):
     criteria = CriterionSerializer(many=True, read_only=True)
     programme_code = serializers.CharField(source="programme.code", read_only=True)
     is_open = serializers.SerializerMethodField()
@@ -65,7 +67,7 @@ class CallSerializer(serializers.ModelSerializer):
         return data
 
 
-class CallViewSet(viewsets.ModelViewSet):
+class CallViewSet(StrictInputMixin, viewsets.ModelViewSet):
     """Calls and their rules. Everyone signed in reads; FORIM staff write."""
 
     serializer_class = CallSerializer
@@ -96,7 +98,7 @@ class RuleResultSerializer(serializers.Serializer):
     field = serializers.CharField()
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
+class ApplicationSerializer(CountryFieldMixin, serializers.ModelSerializer):
     budget_lines = BudgetLineSerializer(many=True, required=False)
     rules = serializers.SerializerMethodField()
     organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False)
@@ -124,7 +126,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
         return RuleResultSerializer(check_application(application), many=True).data
 
 
-class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class ApplicationViewSet(StrictInputMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Dossiers the user may see. Create a draft, update it (with `lock_version`), then `submit`."""
 
     serializer_class = ApplicationSerializer

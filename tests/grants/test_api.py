@@ -115,3 +115,23 @@ def test_receipt_is_a_registered_document_kind(draft, applicant, django_capture_
         job = request_document(kind="receipt", target=draft, user=applicant)
     job = DocumentJob.objects.get(pk=job.pk)
     assert job.status == "done" and job.filename == "accuse-de-depot-PRA-2026-0001.pdf"
+
+
+
+def test_calls_list_their_countries_as_codes(api, call, applicant):
+    """Multiple-country fields serialise as ISO codes (the fuzzer found a 500 here)."""
+    call.excluded_countries = ["ML"]
+    call.eligible_countries = ["SN", "MA"]
+    call.save()
+    row = as_user(api, applicant).get("/api/v1/calls/").json()["results"][0]
+    assert row["excluded_countries"] == ["ML"]
+    assert sorted(row["eligible_countries"]) == ["MA", "SN"]
+    assert as_user(api, applicant).get(f"/api/v1/calls/{call.pk}/").json()["excluded_countries"] == ["ML"]
+
+
+def test_unknown_fields_on_a_draft_are_refused(api, draft, applicant):
+    response = as_user(api, applicant).patch(
+        f"/api/v1/applications/{draft.pk}/", {"zzz": 1, "lock_version": draft.lock_version}, format="json"
+    )
+    assert response.status_code == 400
+    assert "zzz" in response.json()
