@@ -1,0 +1,298 @@
+"""Load benchmark: the deadline hour and the staff day, against gunicorn on PostgreSQL.
+
+    .venv/bin/python bench/load.py --database-url postgres://forim_bench:forim_bench@127.0.0.1:5432/forim_bench \
+        --users 20 --duration 60
+
+Needs the dataset of `manage.py generate_scale_data` in that database. Starts gunicorn on
+127.0.0.1 with bench/settings.py (the portal plus a bare view, the floor), then threads replay:
+- associations at the deadline: log in, list their dossiers, open one, autosave it, submit it;
+- FORIM staff: the instruction table with filters, dossier pages, CSV exports;
+- the floor: a bare Django view, in the same run.
+Reports requests/s and p50/p95/p99 per page, the SQL queries each page runs (measured once
+in-process), and counts submissions: none lost, none doubled. Results in bench/results/.
+Loopback only, bounded users and duration. Not a test: figures depend on the machine.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "bench" / "results"
+PASSWORD = "charge-forim-2026"  # noqa: S105 - the scale data's public benchmark password
+
+
+class Session:
+    """One user's cookies over one keep-alive connection to the local server."""
+
+    def __init__(self, port, record):
+        self.port, self.record, self.cookies = port, record, {}
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def request(self, page, method, path, data=None):
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "Host": "127.0.0.1"}
+        body = None
+        if data is not None:
+            body = urllib.parse.urlencode(data)
+            headers.update({"Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": self.cookies.get("csrftoken", ""),
+                            "Referer": f"http://127.0.0.1:{self.port}{path}"})
+        started = time.perf_counter()
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+            content = response.read()
+            status = response.status
+            for header, value in response.getheaders():
+                if header.lower() == "set-cookie":
+                    name, _, rest = value.partition("=")
+                    self.cookies[name] = rest.split(";")[0]
+        except (OSError, http.client.HTTPException):
+            self.connection.close()
+            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            status, content = 0, b""
+        self.record(page, time.perf_counter() - started, status)
+        return status, content
+
+    def login(self, email):
+        self.request("connexion", "GET", "/connexion/")
+        status, _ = self.request("connexion", "POST", "/connexion/", {"username": email, "password": PASSWORD})
+        return status == 302
+
+
+class Recorder:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.times = defaultdict(list)
+        self.errors = defaultdict(int)
+
+    def __call__(self, page, seconds, status):
+        with self.lock:
+            self.times[page].append(seconds)
+            if status == 0 or status >= 500:
+                self.errors[page] += 1
+
+
+def percentile(values, q):
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
+
+
+# --- the scenarios -----------------------------------------------------------------------------------
+
+
+def association_deadline(port, record, email, draft_pk, stop, submitted):
+    session = Session(port, record)
+    if not session.login(email):
+        return
+    autosaves = 0
+    while not stop.is_set():
+        session.request("mes-dossiers", "GET", "/subventions/mes-dossiers/")
+        session.request("dossier", "GET", f"/subventions/dossiers/{draft_pk}/")
+        session.request("etape", "GET", f"/subventions/dossiers/{draft_pk}/etape/project/")
+        session.request("autosave", "POST", f"/subventions/dossiers/{draft_pk}/etape/project/autosave/",
+                        {"title": f"Adduction d'eau potable, version {autosaves}", "locality": "Podor"})
+        autosaves += 1
+        if autosaves == 3:
+            status, _ = session.request("deposer", "POST", f"/subventions/dossiers/{draft_pk}/deposer/", {})
+            submitted.append((draft_pk, status))
+            # A double click: the second submission must not create a second one.
+            session.request("deposer", "POST", f"/subventions/dossiers/{draft_pk}/deposer/", {})
+
+
+def staff_day(port, record, email, dossier_pks, stop):
+    session = Session(port, record)
+    if not session.login(email):
+        return
+    turn = 0
+    while not stop.is_set():
+        session.request("instruction-table", "GET", "/instruction/dossiers/?status=submitted")
+        session.request("instruction-table", "GET", "/instruction/dossiers/?sector=water&country=SN")
+        session.request("instruction-dossier", "GET", f"/instruction/dossiers/{dossier_pks[turn % len(dossier_pks)]}/")
+        if turn % 5 == 0:
+            session.request("instruction-export", "GET", "/instruction/dossiers/?status=submitted&export=csv")
+        turn += 1
+
+
+def floor(port, record, stop):
+    session = Session(port, record)
+    while not stop.is_set():
+        session.request("floor", "GET", "/bench/floor/")
+
+
+# --- in-process measures (Django set up on the same database) -----------------------------------------
+
+
+def django_setup(database_url):
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    import django
+
+    django.setup()
+
+
+def pick_actors(users):
+    from accounts.management.commands.generate_scale_data import EMAIL_DOMAIN, PROGRAMME_CODE
+    from grants.models import Application
+    from grants.states import State
+
+    drafts = (
+        Application.objects.filter(call__programme__code=PROGRAMME_CODE, status=State.DRAFT, call__deadline__gt=time_now())
+        .select_related("organisation").order_by("pk")
+    )
+    pairs = []
+    for draft in drafts[: users * 3]:
+        membership = draft.organisation.memberships.select_related("user").first()
+        if membership and membership.user.email.endswith(EMAIL_DOMAIN) and membership.user.email not in {e for e, _ in pairs}:
+            pairs.append((membership.user.email, draft.pk))
+        if len(pairs) == users:
+            break
+    dossiers = list(Application.objects.filter(call__programme__code=PROGRAMME_CODE, status=State.SUBMITTED).values_list("pk", flat=True)[:200])
+    staff = [f"equipe{n}@{EMAIL_DOMAIN}" for n in range(1, 6)]
+    return pairs, dossiers, staff
+
+
+def time_now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def count_submissions(draft_pks):
+    from django.db.models import Count
+
+    from grants.models import Application, Transition
+
+    submitted = Application.objects.filter(pk__in=draft_pks, status="submitted").count()
+    doubled = (
+        Transition.objects.filter(application_id__in=draft_pks, name="submit").values("application_id")
+        .annotate(n=Count("id")).filter(n__gt=1).count()
+    )
+    references = Application.objects.filter(pk__in=draft_pks).exclude(reference=None).values("reference").distinct().count()
+    return {"submitted": submitted, "doubled": doubled, "distinct_references": references}
+
+
+def query_counts(pairs, dossiers, staff):
+    """Each page once in-process under CaptureQueriesContext: how many SQL queries it runs."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+
+    email, draft_pk = pairs[0]
+    pages = {
+        "mes-dossiers": (email, "/subventions/mes-dossiers/"),
+        "dossier": (email, f"/subventions/dossiers/{draft_pk}/"),
+        "etape": (email, f"/subventions/dossiers/{draft_pk}/etape/project/"),
+        "instruction-table": (staff[0], "/instruction/dossiers/?status=submitted"),
+        "instruction-dossier": (staff[0], f"/instruction/dossiers/{dossiers[0]}/"),
+        "instruction-export": (staff[0], "/instruction/dossiers/?status=submitted&export=csv"),
+        "floor": (None, "/bench/floor/"),
+    }
+    counts = {}
+    for page, (who, path) in pages.items():
+        client = Client(HTTP_HOST="127.0.0.1")
+        if who:
+            client.force_login(User.objects.get(email=who), backend="django.contrib.auth.backends.ModelBackend")
+        with CaptureQueriesContext(connection) as queries:
+            status = client.get(path).status_code
+        counts[page] = {"queries": len(queries), "status": status}
+    return counts
+
+
+# --- the run -----------------------------------------------------------------------------------------
+
+
+def start_gunicorn(port, workers, database_url):
+    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "forim_portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--threads", "2", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )
+    for _ in range(60):
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/bench/floor/")
+            if connection.getresponse().status == 200:
+                return process
+        except OSError:
+            time.sleep(0.5)
+    process.terminate()
+    raise SystemExit("gunicorn ne démarre pas")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", "postgres://forim_bench:forim_bench@127.0.0.1:5432/forim_bench"))
+    parser.add_argument("--users", type=int, default=20, help="associations submitting at once (max 200)")
+    parser.add_argument("--staff", type=int, default=3, help="FORIM staff browsing at once (max 5)")
+    parser.add_argument("--duration", type=int, default=60, help="seconds (max 600)")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--port", type=int, default=8799)
+    args = parser.parse_args()
+    users, duration, staff_count = min(args.users, 200), min(args.duration, 600), min(args.staff, 5)
+
+    django_setup(args.database_url)
+    pairs, dossiers, staff = pick_actors(users)
+    if not pairs or not dossiers:
+        raise SystemExit("Pas de données de charge : lancez d'abord manage.py generate_scale_data.")
+    queries = query_counts(pairs, dossiers, staff)
+    draft_pks = [pk for _, pk in pairs]
+    before = count_submissions(draft_pks)
+
+    server = start_gunicorn(args.port, args.workers, args.database_url)
+    record, stop, submitted = Recorder(), threading.Event(), []
+    threads = [threading.Thread(target=association_deadline, args=(args.port, record, email, pk, stop, submitted)) for email, pk in pairs]
+    threads += [threading.Thread(target=staff_day, args=(args.port, record, email, dossiers, stop)) for email in staff[:staff_count]]
+    threads.append(threading.Thread(target=floor, args=(args.port, record, stop)))
+    started = time.perf_counter()
+    try:
+        for thread in threads:
+            thread.start()
+        time.sleep(duration)
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    elapsed = time.perf_counter() - started
+    after = count_submissions(draft_pks)
+
+    report = {"users": len(pairs), "staff": staff_count, "duration_s": round(elapsed, 1), "workers": args.workers, "pages": {},
+              "submissions": {"attempted_first_clicks": len(submitted), "accepted": sum(1 for _, s in submitted if s == 302),
+                              "before": before, "after": after}}
+    for page, times in sorted(record.times.items()):
+        ms = [t * 1000 for t in times]
+        report["pages"][page] = {
+            "requests": len(ms), "rps": round(len(ms) / elapsed, 1), "p50_ms": round(percentile(ms, 50), 1),
+            "p95_ms": round(percentile(ms, 95), 1), "p99_ms": round(percentile(ms, 99), 1), "errors": record.errors[page],
+            "queries": queries.get(page, {}).get("queries"),
+        }
+    lost = report["submissions"]["accepted"] - (after["submitted"] - before["submitted"])
+    report["submissions"]["lost"] = lost
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"load-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+
+    print(f"{'page':22} {'req':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'err':>4} {'SQL':>4}")
+    for page, row in report["pages"].items():
+        print(f"{page:22} {row['requests']:6} {row['rps']:7} {row['p50_ms']:8} {row['p95_ms']:8} {row['p99_ms']:8} {row['errors']:4} {row['queries']!s:>4}")
+    s = report["submissions"]
+    print(f"Dépôts : {s['accepted']} acceptés, {after['submitted'] - before['submitted']} en base, perdus {lost}, "
+          f"doublés {after['doubled']}, références distinctes {after['distinct_references']}. Résultats : {out}")
+    return 1 if lost or after["doubled"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,12 @@
+"""Benchmark settings: the base settings plus a bare view (the floor), never used in production."""
+
+import os
+
+from forim_portal.settings.base import *  # noqa: F403
+
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+ROOT_URLCONF = "bench.floor_urls"
+SECRET_KEY = os.environ.get("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789abcdef")
+# Loopback benchmark accounts share one password; hashing stays the real one.
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
