@@ -14,7 +14,7 @@ HOME_SECTIONS = {
     Role.STAFF: ["grants.home.staff_section", "members.home.staff_section", "events.home.upcoming_section"],
     Role.ADMIN: ["grants.home.staff_section", "members.home.staff_section", "events.home.upcoming_section"],
     Role.REVIEWER: ["reviews.home.reviewer_section"],
-    Role.OPERATOR: ["support.home.operator_section", "events.home.upcoming_section"],
+    Role.OPERATOR: ["reviews.home.operator_section", "support.home.operator_section", "events.home.upcoming_section"],
     Role.PARTNER: ["awards.home.partner_section"],
     Role.COORDINATOR: ["members.home.coordinator_section", "events.home.upcoming_section"],
 }

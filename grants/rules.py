@@ -3,7 +3,6 @@
 import rules
 from django.db.models import Q
 
-from accounts.models import Role
 from members.models import MemberRole, OrganisationKind
 from members.rules import is_forim_staff, organisation_ids
 
@@ -50,6 +49,6 @@ def visible_applications(user, queryset=None):
     partners = organisation_ids(user, kinds=[OrganisationKind.PARTNER])
     if partners and hasattr(Application, "top_ups"):
         condition |= Q(top_ups__rule__partner_id__in=partners)  # a partner sees the dossiers it cofinances
-    if user.role == Role.REVIEWER and hasattr(Application, "review_assignments"):
-        condition |= Q(review_assignments__reviewer=user)
+    # Reviewers are not given dossiers here: they reach their assigned ones only through
+    # the reviews app, which hides the applicant's identity when the call asks for it.
     return queryset.filter(condition).distinct()

@@ -135,3 +135,13 @@ def test_unknown_fields_on_a_draft_are_refused(api, draft, applicant):
     )
     assert response.status_code == 400
     assert "zzz" in response.json()
+
+
+def test_an_assigned_reviewer_does_not_get_the_dossier_through_the_grants_api(api, draft, reviewer):
+    """Reviewers reach their dossiers only through the reviews app, which can hide the applicant."""
+    from reviews.models import ReviewAssignment
+
+    ReviewAssignment.objects.create(application=draft, reviewer=reviewer)
+    as_user(api, reviewer)
+    assert api.get("/api/v1/applications/").json()["results"] == []
+    assert api.get(f"/api/v1/applications/{draft.pk}/").status_code == 404
