@@ -148,6 +148,9 @@ def _detail_context(request, application):
         "step_labels": STEP_LABELS,
         "withdraw_form": WithdrawForm(),
         "visa_form": VisaForm(),
+        "shared_reviews_count": application.review_assignments.filter(
+            review__submitted_at__isnull=False, review__shared_with_applicant=True
+        ).count(),
     }
 
 
