@@ -82,7 +82,7 @@ def start_application(*, call, organisation, by):
 
 
 def _lock_for_save(application, by, lock_version, step):
-    locked = Application.objects.select_for_update().select_related("last_saved_by", "call", "organisation").get(pk=application.pk)
+    locked = Application.objects.select_for_update(of=("self",)).select_related("last_saved_by", "call", "organisation").get(pk=application.pk)
     _refuse_unless_editable(locked, by, step)
     if lock_version is not None and int(lock_version) != locked.lock_version:
         who = locked.last_saved_by or _("un autre utilisateur")
@@ -326,7 +326,7 @@ def assign_reference(application, record):
     """`<PROGRAMME>-<year>-<4 digits>`, unique: the call row is locked while its counter moves."""
     if application.reference:
         return
-    call = Call.objects.select_for_update().select_related("programme").get(pk=application.call_id)
+    call = Call.objects.select_for_update(of=("self",)).select_related("programme").get(pk=application.call_id)
     while True:  # skips a number already taken (a dossier imported with its historical reference)
         call.last_reference_number += 1
         reference = f"{call.programme.code.upper()}-{call.year}-{call.last_reference_number:04d}"

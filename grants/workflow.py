@@ -129,7 +129,7 @@ def fire(application, name, *, by, comment="", expected_state=None):
         raise DomainError(_("Action inconnue : %(name)s.") % {"name": name}, code="unknown_transition")
     comment = (comment or "").strip()
     with transaction.atomic():
-        locked = Application.objects.select_for_update().select_related("organisation", "call").get(pk=application.pk)
+        locked = Application.objects.select_for_update(of=("self",)).select_related("organisation", "call").get(pk=application.pk)
         if locked.status not in spec.sources:
             _refuse_illegal(spec, locked, expected_state)
         if not spec.actors & actor_kinds(by, locked):

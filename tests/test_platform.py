@@ -70,12 +70,12 @@ def test_demo_data_loads_twice_without_duplicates():
 
 
 def test_ping_task_runs_in_process_in_tests():
-    assert ping.delay("bonjour").get(timeout=5) == {"pong": "bonjour"}
+    assert ping.delay("bonjour").get(timeout=5, disable_sync_subtasks=False) == {"pong": "bonjour"}
 
 
 @pytest.mark.worker
 def test_a_real_worker_answers_through_the_broker(celery_worker_available):
     """CI starts Redis and a worker; the task travels through them and back."""
     result = celery_worker_available.send_task("forim_portal.ping", args=["salut"])
-    assert result.get(timeout=30) == {"pong": "salut"}
+    assert result.get(timeout=30, disable_sync_subtasks=False) == {"pong": "salut"}
     assert result.status == "SUCCESS"
