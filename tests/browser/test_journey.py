@@ -2,16 +2,35 @@
 
 An association registers, is validated, applies across two sessions (autosave survives a
 reload and a new login), submits; FORIM staff find the dossier and ask for a correction; the
-association corrects and sends it back. Screenshots in artifacts/screenshots/journey-*.png.
+association corrects and sends it back; reviewers score, the committee awards, the diploma is
+generated and downloaded, the laureate registers for the ceremony and is checked in. Screenshots in artifacts/screenshots/journey-*.png.
 """
 
+import datetime
+from decimal import Decimal
+
 import pytest
+from django.utils import timezone
 
 from accounts.models import Role
+from events.models import Event
+from grants import workflow
 from grants.models import Application, Transition
 from grants.states import State
 from members.models import Organisation, OrganisationStatus
-from tests.factories import PASSWORD, CallFactory, OperatorFactory, ProgrammeFactory, UserFactory
+from reviews import services as review_services
+from reviews.models import HUMAN_CHECKS
+from tests.factories import (
+    PASSWORD,
+    ApplicationFactory,
+    CallFactory,
+    CriterionFactory,
+    MembershipFactory,
+    OperatorFactory,
+    OrganisationFactory,
+    ProgrammeFactory,
+    UserFactory,
+)
 
 from .a11y import assert_accessible
 from .conftest import browser_login, screenshot
@@ -113,6 +132,13 @@ def test_from_registration_to_a_corrected_dossier(browser, live_server, page):
     page.get_by_label("Montant demandé au FORIM (€)").fill("12600")
     page.get_by_label("Fonds propres (€)").fill("5400")
     page.wait_for_function("() => document.querySelector('#budget-totals').innerText.includes('équilibré')")
+    # Leave only once the last autosave has reached the database (it runs 0.8 s after typing stops).
+    for _ in range(50):
+        application.refresh_from_db()
+        if application.own_funds == Decimal("5400.00") and application.budget_lines.exists():
+            break
+        page.wait_for_timeout(200)
+    assert application.budget_lines.get().amount == Decimal("18000.00")
     step(page, "06-budget-second-session")
 
     # 4. It submits.
@@ -154,4 +180,97 @@ def test_from_registration_to_a_corrected_dossier(browser, live_server, page):
     assert list(Transition.objects.filter(application=application).values_list("name", flat=True)) == [
         "submit", "request_corrections", "resubmit",
     ]
+    staff.context.close()
+
+
+def test_from_review_to_diploma_and_ceremony(browser, live_server, page):
+    """Reviewers score, the committee awards, the diploma is generated and downloaded, the laureate comes to the ceremony."""
+    staff_user = UserFactory(role=Role.STAFF, email="instruction@example.org", first_name="Mariam")
+    reviewer = UserFactory(role=Role.REVIEWER, email="evaluatrice@example.org", first_name="Nadia")
+    call = CallFactory(programme=ProgrammeFactory(code="PRA"), title="Appel à projets PRA/OSIM 2026", year=2026)
+    for position, label in enumerate(["Pertinence et ancrage local", "Pérennité"]):
+        CriterionFactory(call=call, label=label, position=position)
+    akd = OrganisationFactory(name="Association Kassoumaï pour le développement", acronym="AKD")
+    treasurer = MembershipFactory(organisation=akd, user__email="awa@example.org", user__first_name="Awa", user__last_name="Diatta").user
+    application = ApplicationFactory(call=call, organisation=akd, title="Périmètre maraîcher de Ziguinchor", country="SN",
+                                     amount_requested=Decimal("12600.00"), own_funds=Decimal("5400.00"))
+    workflow.fire(application, "submit", by=treasurer)  # as in the first journey, through the pages
+    application.refresh_from_db()
+
+    # 1. FORIM ticks its checks, declares it admissible and puts it under review; a reviewer is assigned.
+    review_services.save_checklist(application=application, by=staff_user, checked_codes={code for code, _label in HUMAN_CHECKS})
+    staff = browser.new_context(base_url=live_server.url, locale="fr-FR").new_page()
+    logged_in(staff, staff_user.email)
+    staff.goto(f"/instruction/dossiers/{application.pk}/")
+    form = staff.locator("form").filter(has=staff.get_by_role("button", name="Enregistrer l'issue"))
+    form.get_by_label("Recevable", exact=True).check()
+    form.get_by_role("button", name="Enregistrer l'issue").click()
+    staff.get_by_role("button", name="Mettre en évaluation").click()
+    staff.wait_for_load_state()
+    application.refresh_from_db()
+    assert application.status == State.UNDER_REVIEW
+    review_services.assign_reviewer(application=application, reviewer=reviewer, by=staff_user)
+
+    # 2. The reviewer scores.
+    logged_in(page, reviewer.email)
+    page.goto("/instruction/evaluateur/")
+    step(page, "13-reviewer-home")
+    page.get_by_role("link", name=application.reference).click()
+    for select in page.locator("select[name^=score_]").all():
+        select.select_option("4")
+    page.get_by_label("Recommandation").select_option("fund")
+    page.get_by_label("Appréciation générale").fill("Projet solide, bien ancré.")
+    step(page, "14-reviewer-scores")
+    page.get_by_role("button", name="Envoyer mon évaluation").click()
+    assert page.get_by_text("Évaluation envoyée : merci !").is_visible()
+
+    # 3. The committee awards.
+    staff.goto(f"/instruction/dossiers/{application.pk}/")
+    staff.get_by_role("button", name="Inscrire au comité").click()
+    staff.wait_for_load_state()
+    staff.goto("/instruction/comites/")
+    staff.get_by_label("Appel à projets").select_option(str(call.pk))
+    staff.get_by_label("Date").fill(timezone.localdate().isoformat())
+    staff.get_by_label("Lieu").fill("FORIM, Paris 19e")
+    staff.get_by_role("button", name="Ouvrir la séance").click()
+    staff.wait_for_url("**/comites/*/")
+    decision = staff.locator(f"#a{application.pk}")
+    decision.get_by_label("Montant attribué (€)").fill("12600")
+    decision.get_by_label("Motif").fill("Projet pertinent, budget réaliste.")
+    step(staff, "15-committee")
+    decision.get_by_role("button", name="Enregistrer la décision").click()
+    assert staff.get_by_text("Décision enregistrée").is_visible()
+    application.refresh_from_db()
+    assert application.status == State.AWARDED and application.awarded_amount == Decimal("12600.00")
+
+    # 4. The diploma is generated by FORIM and downloaded by the association.
+    staff.goto(f"/suivi/dossiers/{application.pk}/")
+    staff.get_by_role("button", name="Générer : Diplôme de lauréat").click()
+    staff.get_by_role("link", name="Télécharger diplome-").wait_for(timeout=60000)
+    step(staff, "16-diploma-ready")
+    page.context.clear_cookies()
+    logged_in(page, treasurer.email)
+    page.goto(f"/suivi/dossiers/{application.pk}/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger diplome-").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    step(page, "17-association-follow-up")
+
+    # 5. The laureate registers for the ceremony and is checked in.
+    forim = OrganisationFactory(kind="forim", name="FORIM", acronym="FORIM", rna=None)
+    start = timezone.now() + datetime.timedelta(days=20)
+    ceremony = Event.objects.create(kind="ceremony", title="Cérémonie des lauréats 2026", call=call, organiser=forim,
+                                    starts_at=start, ends_at=start + datetime.timedelta(hours=4), place="Palais de la Porte Dorée",
+                                    city="Paris", region="IDF", capacity=250, created_by=staff_user)
+    page.goto(f"/evenements/{ceremony.pk}/")
+    step(page, "18-ceremony-page")
+    page.get_by_role("button", name="S'inscrire").click()
+    page.get_by_text("inscrit", exact=False).first.wait_for()
+    staff.goto(f"/evenements/{ceremony.pk}/pointage/")
+    staff.get_by_label("Chercher un nom").fill("Awa")
+    staff.locator("#checkin-results li").first.wait_for()
+    staff.get_by_role("button", name="Pointer").first.click()
+    staff.get_by_role("button", name="✓ Présent").wait_for()
+    step(staff, "19-checked-in")
+    assert ceremony.registrations.get().checked_in_at is not None
     staff.context.close()
