@@ -66,7 +66,7 @@ check-deploy: install
 	  ALLOWED_HOSTS=portail.forim.net $(PY) manage.py check --deploy --fail-level WARNING
 
 bench: install
-	$(PY) bench/run.py
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

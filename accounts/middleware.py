@@ -1,7 +1,5 @@
 """Which organisation the user acts for in this request (a user may act for several)."""
 
-from django.utils.functional import SimpleLazyObject
-
 SESSION_KEY = "active_organisation_id"
 
 
@@ -27,5 +25,7 @@ class ActiveOrganisationMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.organisation = SimpleLazyObject(lambda: active_organisation(request))
+        # Resolved now, not lazily: views test `request.organisation is None`, which a lazy
+        # proxy around None would never satisfy. Anonymous requests cost no query.
+        request.organisation = active_organisation(request)
         return self.get_response(request)

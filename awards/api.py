@@ -6,6 +6,7 @@ writes go through the services (DomainError -> JSON 4xx).
 
 from django.db.models import Sum
 from django.shortcuts import get_object_or_404
+from django_countries.serializers import CountryFieldMixin
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -67,7 +68,7 @@ class ReviewSerializer(StrictFieldsMixin, serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class CofinancingRuleSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+class CofinancingRuleSerializer(CountryFieldMixin, StrictFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = CofinancingRule
         fields = ["id", "partner", "programme", "name", "diaspora_country", "project_country", "rate", "cap", "is_active"]

@@ -107,7 +107,7 @@ def start_application(request, call_pk):
     call = get_object_or_404(Call, pk=call_pk)
     organisation = getattr(request, "organisation", None)
     if organisation is None:
-        raise DomainError(_("Votre compte n'est rattaché à aucune association."), code="no_organisation")
+        raise DomainError(_("Votre compte n'est rattaché à aucune association."), code="no_organisation", status=403)
     application = services.start_application(call=call, organisation=organisation, by=request.user)
     return redirect("grants:application_edit", pk=application.pk, step="project")
 

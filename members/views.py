@@ -216,6 +216,8 @@ def organisation_validate(request, pk):
 @require_POST
 def organisation_reject(request, pk):
     organisation = _visible_or_404(request, pk)
+    if not is_forim_staff(request.user):
+        raise PermissionDenied  # before reading the form: only staff decide on a registration
     form = RejectForm(request.POST)
     if form.is_valid():
         services.reject_organisation(organisation=organisation, by=request.user, reason=form.cleaned_data["reason"])
