@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from forim_portal.api import StrictFieldsMixin
+from forim_portal.api import NoBodySerializer, StrictFieldsMixin
 
 from . import services
 from .models import CofinancingRule, Payment, Report, TopUp, Tranche
@@ -155,7 +155,7 @@ class ReportViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
                              actuals=serializer.validated_data.get("actuals"))
         return Response(self.get_serializer(self.get_queryset().get(pk=report.pk)).data)
 
-    @action(detail=True, methods=["post"], serializer_class=serializers.Serializer)
+    @action(detail=True, methods=["post"], serializer_class=NoBodySerializer)
     def submit(self, request, pk=None):
         report = services.submit_report(report=self.get_object(), by=request.user)
         return Response(ReportSerializer(report, context=self.get_serializer_context()).data)

@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from forim_portal.api import StrictFieldsMixin
+from forim_portal.api import NoBodySerializer, StrictFieldsMixin
 from members.models import Organisation
 
 from . import selectors, services
@@ -97,7 +97,7 @@ class RegistrationViewSet(viewsets.ReadOnlyModelViewSet):
             | Q(event__organiser_id__in=managed_organisation_ids(user))
         )
 
-    @action(detail=True, methods=["post"], serializer_class=serializers.Serializer)
+    @action(detail=True, methods=["post"], serializer_class=NoBodySerializer)
     def cancel(self, request, pk=None):
         registration, _promoted = services.cancel_registration(registration=self.get_object(), by=request.user)
         return Response(RegistrationSerializer(registration).data)

@@ -177,3 +177,7 @@ def exception_handler(exc, context):
     if response is not None and response.status_code == status.HTTP_400_BAD_REQUEST and isinstance(response.data, list):
         response.data = {"detail": response.data}
     return response
+
+
+class NoBodySerializer(serializers.Serializer):
+    """For actions that take no body (submit, cancel): names the empty schema component."""

@@ -253,6 +253,8 @@ SPECTACULAR_SETTINGS = {
     # Schema quality is held by its own test (tests/api), not by `check --deploy`,
     # which must speak of deployment settings only.
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    # One name per shared choice set, so clients get one enum for countries and dossier states.
+    "ENUM_NAME_OVERRIDES": {"CountryEnum": "django_countries.countries", "DossierStateEnum": "grants.states.State"},
 }
 
 SESSION_COOKIE_HTTPONLY = True
