@@ -28,12 +28,12 @@ def test_schema_validates_against_openapi_3(tmp_path):
     }
 
 
-def test_our_own_code_adds_no_schema_warning():
+def test_the_schema_has_no_warning_at_all():
+    """Every app's endpoints, not only the platform's: a warning means clients get a wrong schema."""
     GENERATOR_STATS.reset()
     schema = SchemaGenerator().get_schema(request=None, public=True)
     validate_schema(schema)
-    own = [message for message in GENERATOR_STATS._warn_cache if any(module in message for module in OWN_MODULES)]
-    assert own == []
+    assert list(GENERATOR_STATS._warn_cache) == []
 
 
 def test_schema_is_served_to_anyone_in_json(client):
