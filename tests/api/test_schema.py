@@ -13,7 +13,6 @@ from rest_framework.test import APIClient
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
-OWN_MODULES = ("accounts.", "dashboards.", "forim_portal.")
 
 
 def test_schema_validates_against_openapi_3(tmp_path):
