@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forim_portal.errors import DomainError
+from forim_portal.queue import delay_on_commit
 from grants import workflow
 from grants.models import Application
 from grants.states import FUNDED_STATES, State
@@ -314,7 +315,7 @@ def review_report(*, report, by, approve, comment=""):
 def _notify(report, event):
     from .tasks import send_report_email
 
-    transaction.on_commit(lambda: send_report_email.delay(report.pk, event))
+    delay_on_commit(send_report_email, report.pk, event)
 
 
 # --- Cofinancing ---------------------------------------------------------------------------

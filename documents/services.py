@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forim_portal.errors import DomainError
+from forim_portal.queue import delay_on_commit
 
 from .models import DocumentJob, JobStatus
 from .registry import get_kind
@@ -44,7 +45,7 @@ def request_document(*, kind, target, user=None, variant="", check_permission=Tr
             job.save(update_fields=["status", "error", "attempts", "progress_done", "progress_total", "requested_by"])
         from .tasks import generate_document
 
-        transaction.on_commit(lambda: generate_document.delay(job.pk))
+        delay_on_commit(generate_document, job.pk)
     return job
 
 
@@ -97,3 +98,17 @@ def can_view_job(user, job):
     spec = get_kind(job.kind)
     target = job.target
     return target is not None and bool(spec.can_view(user, target))
+
+
+def requeue_lost_jobs(*, older_than_seconds=600):
+    """Send again the jobs still queued long after their request: their message was lost
+    (broker down when queued). Running a job twice gives one file, so this is safe."""
+    from forim_portal.queue import send_now
+
+    from .tasks import generate_document
+
+    limit = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
+    lost = list(DocumentJob.objects.filter(status=JobStatus.QUEUED, created_at__lt=limit).values_list("pk", flat=True))
+    for job_id in lost:
+        send_now(generate_document, job_id)
+    return len(lost)

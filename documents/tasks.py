@@ -1,7 +1,7 @@
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
-from .services import fail_stuck_jobs, mark_failed, run_job
+from .services import fail_stuck_jobs, mark_failed, requeue_lost_jobs, run_job
 
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=10, acks_late=True, reject_on_worker_lost=True,
@@ -25,3 +25,8 @@ def generate_document(self, job_id):
 @shared_task
 def fail_stuck_document_jobs():
     return fail_stuck_jobs()
+
+
+@shared_task
+def requeue_lost_document_jobs():
+    return requeue_lost_jobs()

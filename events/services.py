@@ -8,6 +8,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from forim_portal.errors import DomainError
+from forim_portal.queue import delay_on_commit
 from grants.states import FUNDED_STATES
 from members.rules import can_edit_for, is_forim_staff, organisation_ids
 
@@ -156,7 +157,7 @@ def _fill_places(event, *, now):
 def _queue_email(registration, kind):
     from .tasks import send_registration_email
 
-    transaction.on_commit(lambda: send_registration_email.delay(registration.pk, kind))
+    delay_on_commit(send_registration_email, registration.pk, kind)
 
 
 def check_in(*, registration, by, present=True, now=None):
@@ -224,7 +225,7 @@ def invite_laureates(*, event, by, now=None):
 
         event_id = event.pk
         application_ids = [invitation.application_id for invitation in new]
-        transaction.on_commit(lambda: send_ceremony_invitations.delay(event_id, application_ids))
+        delay_on_commit(send_ceremony_invitations, event_id, application_ids)
     return len(created)
 
 

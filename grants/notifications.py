@@ -3,11 +3,11 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from accounts.models import Role
+from forim_portal.queue import delay_on_commit
 
 
 def recipients_for(application, audiences):
@@ -38,4 +38,4 @@ def send_in_language(user, *, subject_template, body_template, context, attachme
 def queue_transition_emails(record):
     from .tasks import send_transition_emails
 
-    transaction.on_commit(lambda: send_transition_emails.delay(record.pk))
+    delay_on_commit(send_transition_emails, record.pk)

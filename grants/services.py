@@ -8,6 +8,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from forim_portal.errors import Conflict, DomainError
+from forim_portal.queue import delay_on_commit
 from members.models import OrganisationKind
 from members.rules import can_edit_for, is_forim_staff
 
@@ -285,7 +286,7 @@ def post_message(*, application, by, body):
     message = Message.objects.create(application=application, author=by, from_staff=staff, body=body[:10000])
     from .tasks import send_message_emails
 
-    transaction.on_commit(lambda: send_message_emails.delay(message.pk))
+    delay_on_commit(send_message_emails, message.pk)
     return message
 
 
@@ -316,7 +317,7 @@ def give_visa(*, application, by, decision, comment=""):
     )
     from .tasks import send_visa_emails
 
-    transaction.on_commit(lambda: send_visa_emails.delay(visa.pk))
+    delay_on_commit(send_visa_emails, visa.pk)
     return visa
 
 

@@ -201,9 +201,12 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A killed worker's unacknowledged task is delivered again after this timeout: just above the
+# longest task time limit (660 s), so an interrupted batch resumes in minutes, not an hour.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 900}
 CELERY_BEAT_SCHEDULE = {
     "fail-stuck-document-jobs": {"task": "documents.tasks.fail_stuck_document_jobs", "schedule": 600.0},
+    "requeue-lost-document-jobs": {"task": "documents.tasks.requeue_lost_document_jobs", "schedule": 300.0},
     "awards-report-reminders": {"task": "awards.tasks.remind_reports", "schedule": 6 * 3600.0},
     "events-reminders": {"task": "events.tasks.send_event_reminders", "schedule": 3600.0},
 }
