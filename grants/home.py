@@ -4,7 +4,6 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from .models import Application, Call
-from .rules import visible_applications
 from .states import State
 
 
@@ -27,12 +26,3 @@ def staff_section(request):
     rows = [(State(code).label, counts.get(code, 0)) for code in State.values if counts.get(code)]
     open_calls = list(Call.objects.select_related("programme").order_by("-deadline")[:5])
     return {"title": _("Les dossiers en un coup d'œil"), "template": "grants/home/staff.html", "rows": rows, "calls": open_calls}
-
-
-def reviewer_section(request):
-    applications = list(visible_applications(request.user).select_related("call")[:20])
-    return {"title": _("Dossiers à évaluer"), "template": "grants/home/reviewer.html", "applications": applications}
-
-
-def partner_section(request):
-    return {"title": _("Projets cofinancés"), "template": "grants/home/partner.html", "applications": []}

@@ -21,12 +21,6 @@ def staff_section(request):
     }
 
 
-def operator_section(request):
-    organisation = request.organisation
-    accompanied = list(organisation.accompanied.order_by("name")) if organisation else []
-    return {"title": _("Associations accompagnées"), "template": "members/home/operator.html", "organisations": accompanied}
-
-
 def coordinator_section(request):
     """The associations of the coordinator's federation or collective: the same set as its directory."""
     members = list(
