@@ -20,7 +20,10 @@ psql_admin "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null
 psql_admin "DO \\\$\\\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname='$DB') THEN CREATE ROLE $DB LOGIN PASSWORD '$DB' CREATEDB; END IF; END\\\$\\\$" >/dev/null
 psql_admin "CREATE DATABASE $DB OWNER $DB" >/dev/null
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes --save '' --appendonly no >/dev/null
-.venv/bin/python manage.py migrate -v0 && .venv/bin/python manage.py createcachetable && .venv/bin/python manage.py load_demo >/dev/null
+.venv/bin/python manage.py migrate -v0 && .venv/bin/python manage.py createcachetable
+# Demo data in-process (no broker): its agreements are rendered now, not by the worker under test.
+CELERY_BROKER_URL= .venv/bin/python manage.py load_demo >/dev/null
+before=$(find "$MEDIA_ROOT/generated" -type f 2>/dev/null | wc -l)
 JOB=$(py "
 from decimal import Decimal
 from django.utils import timezone
@@ -50,10 +53,10 @@ done
 echo "Après le kill : $(status) ; worker 2 lancé"
 worker 2
 for _ in $(seq 1 "$WAIT"); do case "$(status)" in done*|failed*) break;; esac; sleep 1; done
-final=$(status); files=$(find "$MEDIA_ROOT/generated" -type f 2>/dev/null | wc -l)
+final=$(status); files=$(( $(find "$MEDIA_ROOT/generated" -type f 2>/dev/null | wc -l) - before ))
 rows=$(py "from documents.models import DocumentJob as J; j = J.objects.get(pk=$JOB); print(J.objects.filter(kind=j.kind, target_type=j.target_type, target_id=j.target_id, variant=j.variant).count())" | tail -n 1)
-echo "Final : statut/attempts/progress = $final ; lignes DocumentJob = $rows ; fichiers sous generated/ = $files"
+echo "Final : statut/attempts/progress = $final ; lignes DocumentJob = $rows ; fichiers ajoutés sous generated/ = $files"
 grep -E "generate_document|WorkerLost|Restor|ERROR" "$WORK"/worker2.log | head -n 5 || true
 set -- $final
 if [ "$1" = done ] && [ "$rows" -eq 1 ] && [ "$files" -eq 1 ] && [ "$2" -ge 2 ]; then echo "OK : job repris après le kill, terminé, un seul fichier, attempts=$2."
-else echo "ÉCHEC : après kill -9 et redémarrage, le job n'est pas terminé dans ${WAIT}s (statut $1, attempts $2, $files fichier(s)) ; acks_late garde le message non acquitté dans Redis jusqu'au visibility_timeout (3600 s) probablement."; exit 1; fi
+else echo "ÉCHEC : après kill -9 et redémarrage, le job n'est pas terminé dans ${WAIT}s (statut $1, attempts $2, $files fichier(s)) ; acks_late garde le message non acquitté dans Redis jusqu'au visibility_timeout (900 s) : relancer avec WAIT=1000."; exit 1; fi
