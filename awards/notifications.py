@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from grants.notifications import recipients_for, send_in_language
+from outbox.services import send_after_commit
 
 from .models import Report, ReportStatus
 
@@ -15,7 +16,10 @@ REMINDERS = [
     ("late_1", 1, {"applicant", "operator"}),
     ("late_30", 30, {"applicant", "operator", "staff"}),
 ]
-EVENT_AUDIENCES = {"submitted": {"staff", "operator"}, "approved": {"applicant"}, "changes_requested": {"applicant"}}
+EVENT_AUDIENCES = {
+    "submitted": {"staff", "operator"}, "approved": {"applicant"}, "changes_requested": {"applicant"},
+    **{key: audiences for key, _days, audiences in REMINDERS},
+}
 
 
 def _send(report, audiences, *, event):
@@ -36,6 +40,7 @@ def send_report_event(*, report_id, event):
 def send_report_reminders(*, today=None):
     """Send each due reminder once per report; returns how many reports were reminded."""
     from .services import REPORTING_STATES
+    from .tasks import send_report_email
 
     today = today or timezone.localdate()
     earliest_shift = min(days for _key, days, _aud in REMINDERS)
@@ -51,15 +56,16 @@ def send_report_reminders(*, today=None):
                    if today >= report.due_on + datetime.timedelta(days=days)]
         if not reached:
             continue
-        key, audiences = reached[-1]
+        key, _audiences = reached[-1]
         if key in report.reminders_sent or (key.startswith("before") and today >= report.due_on):
             continue
+        # marked sent and queued in one transaction: the outbox sends it once, even after a broker outage
         with transaction.atomic():
             locked = Report.objects.select_for_update().get(pk=report.pk)
             if key in locked.reminders_sent:
                 continue
             locked.reminders_sent = [*locked.reminders_sent, key]
             locked.save(update_fields=["reminders_sent"])
-        _send(report, audiences, event=key)
+            send_after_commit(send_report_email, report.pk, key)
         reminded += 1
     return reminded

@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forim_portal.errors import DomainError
-from forim_portal.queue import delay_on_commit
 from grants import workflow
 from grants.models import Application
 from grants.states import FUNDED_STATES, State
 from members.models import OrganisationKind
+from outbox.services import send_after_commit
 
 from .models import (
     ZERO,
@@ -315,7 +315,7 @@ def review_report(*, report, by, approve, comment=""):
 def _notify(report, event):
     from .tasks import send_report_email
 
-    delay_on_commit(send_report_email, report.pk, event)
+    send_after_commit(send_report_email, report.pk, event)
 
 
 # --- Cofinancing ---------------------------------------------------------------------------

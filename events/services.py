@@ -8,9 +8,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from forim_portal.errors import DomainError
-from forim_portal.queue import delay_on_commit
 from grants.states import FUNDED_STATES
 from members.rules import can_edit_for, is_forim_staff, organisation_ids
+from outbox.services import send_after_commit
 
 from .models import (
     ACTIVE_STATUSES,
@@ -157,7 +157,7 @@ def _fill_places(event, *, now):
 def _queue_email(registration, kind):
     from .tasks import send_registration_email
 
-    delay_on_commit(send_registration_email, registration.pk, kind)
+    send_after_commit(send_registration_email, registration.pk, kind)
 
 
 def check_in(*, registration, by, present=True, now=None):
@@ -183,15 +183,14 @@ def reminders_due(*, now=None):
 
 def send_reminders(*, now=None):
     """E-mail each confirmed participant once, in the two days before the event. Returns how many."""
-    from .notifications import send_registration_email
-
     now = now or timezone.now()
     sent = 0
     for registration in reminders_due(now=now).select_related("event__organiser"):
-        # mark first, so a crash after sending does not send twice on the next run
-        if Registration.objects.filter(pk=registration.pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now):
-            send_registration_email(registration_id=registration.pk, kind="reminder")
-            sent += 1
+        # marked sent and queued in one transaction: the outbox sends it once, even after a broker outage
+        with transaction.atomic():
+            if Registration.objects.filter(pk=registration.pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now):
+                _queue_email(registration, "reminder")
+                sent += 1
     return sent
 
 
@@ -225,7 +224,7 @@ def invite_laureates(*, event, by, now=None):
 
         event_id = event.pk
         application_ids = [invitation.application_id for invitation in new]
-        delay_on_commit(send_ceremony_invitations, event_id, application_ids)
+        send_after_commit(send_ceremony_invitations, event_id, application_ids)
     return len(created)
 
 

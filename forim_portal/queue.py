@@ -2,7 +2,8 @@
 
 The action (a submission, a registration) is committed before the task is sent; if the
 broker is unreachable then, the user must still get their confirmation. The failure is
-logged; documents left queued are sent again by the beat sweep (documents.tasks).
+logged; what was refused is sent again by a beat sweep: e-mails through the outbox
+(`outbox.services.send_after_commit`), documents by their job's state (documents.tasks).
 """
 
 import logging

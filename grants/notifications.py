@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from accounts.models import Role
-from forim_portal.queue import delay_on_commit
+from outbox.services import send_after_commit
 
 
 def recipients_for(application, audiences):
@@ -38,4 +38,4 @@ def send_in_language(user, *, subject_template, body_template, context, attachme
 def queue_transition_emails(record):
     from .tasks import send_transition_emails
 
-    delay_on_commit(send_transition_emails, record.pk)
+    send_after_commit(send_transition_emails, record.pk)

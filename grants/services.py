@@ -8,9 +8,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from forim_portal.errors import Conflict, DomainError
-from forim_portal.queue import delay_on_commit
 from members.models import OrganisationKind
 from members.rules import can_edit_for, is_forim_staff
+from outbox.services import send_after_commit
 
 from . import workflow
 from .eligibility import CENT, failures
@@ -286,7 +286,7 @@ def post_message(*, application, by, body):
     message = Message.objects.create(application=application, author=by, from_staff=staff, body=body[:10000])
     from .tasks import send_message_emails
 
-    delay_on_commit(send_message_emails, message.pk)
+    send_after_commit(send_message_emails, message.pk)
     return message
 
 
@@ -317,7 +317,7 @@ def give_visa(*, application, by, decision, comment=""):
     )
     from .tasks import send_visa_emails
 
-    delay_on_commit(send_visa_emails, visa.pk)
+    send_after_commit(send_visa_emails, visa.pk)
     return visa
 
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "events",
     "support",
     "dashboards",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -205,6 +206,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # longest task time limit (660 s), so an interrupted batch resumes in minutes, not an hour.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 900}
 CELERY_BEAT_SCHEDULE = {
+    "redispatch-outbox": {"task": "outbox.tasks.redispatch_outbox", "schedule": 60.0},
     "fail-stuck-document-jobs": {"task": "documents.tasks.fail_stuck_document_jobs", "schedule": 600.0},
     "requeue-lost-document-jobs": {"task": "documents.tasks.requeue_lost_document_jobs", "schedule": 300.0},
     "awards-report-reminders": {"task": "awards.tasks.remind_reports", "schedule": 6 * 3600.0},

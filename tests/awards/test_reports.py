@@ -87,15 +87,20 @@ def test_reminders_before_and_after_the_due_date_each_once(awarded, applicant, o
     awarded.organisation.save()
     interim = awarded.reports.get(kind="interim")
     mail.outbox.clear()
-    assert send_report_reminders(today=interim.due_on - datetime.timedelta(days=20)) == 0
-    assert send_report_reminders(today=interim.due_on - datetime.timedelta(days=10)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_report_reminders(today=interim.due_on - datetime.timedelta(days=20)) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_report_reminders(today=interim.due_on - datetime.timedelta(days=10)) == 1
     assert [m.to for m in mail.outbox] == [["tresorier@example.org"]] and "Rappel" in mail.outbox[0].subject
-    assert send_report_reminders(today=interim.due_on - datetime.timedelta(days=9)) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_report_reminders(today=interim.due_on - datetime.timedelta(days=9)) == 0
     mail.outbox.clear()
-    assert send_report_reminders(today=interim.due_on + datetime.timedelta(days=3)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_report_reminders(today=interim.due_on + datetime.timedelta(days=3)) == 1
     assert sorted(m.to[0] for m in mail.outbox) == ["opap@example.org", "tresorier@example.org"]
     assert "en retard" in mail.outbox[0].subject
-    assert send_report_reminders(today=interim.due_on + datetime.timedelta(days=4)) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_report_reminders(today=interim.due_on + datetime.timedelta(days=4)) == 0
     interim.refresh_from_db()
     assert interim.reminders_sent == ["before_14", "late_1"]
 
@@ -141,6 +146,8 @@ def test_the_beat_task_sends_the_reminders(settings, awarded, django_capture_on_
     report.due_on = datetime.date.today() - datetime.timedelta(days=2)
     report.save()
     mail.outbox.clear()
-    assert remind_reports.delay().get() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_reports.delay().get() == 1
     assert [m.to for m in mail.outbox] == [["tresorier@example.org"]] and "en retard" in mail.outbox[0].subject
-    assert remind_reports.delay().get() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_reports.delay().get() == 0

@@ -149,10 +149,12 @@ def test_reminders_are_sent_once_in_the_two_days_before(forim, django_capture_on
     RegistrationFactory(event=soon, email="a@example.org")
     RegistrationFactory(event=soon, email="b@example.org", status=RegistrationStatus.WAITING)
     RegistrationFactory(event=later, email="c@example.org")
-    assert services.send_reminders(now=now) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_reminders(now=now) == 1
     assert [m.to for m in mail.outbox] == [["a@example.org"]]
     assert "Rappel" in mail.outbox[0].subject
-    assert services.send_reminders(now=now) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_reminders(now=now) == 0
     assert len(mail.outbox) == 1
 
 
