@@ -5,7 +5,8 @@
 
 Needs the dataset of `manage.py generate_scale_data` in that database. Starts gunicorn on
 127.0.0.1 with bench/settings.py (the portal plus a bare view, the floor), then threads replay:
-- associations at the deadline: log in, list their dossiers, open one, autosave it, submit it;
+- associations at the deadline: log in, list their dossiers, open one, autosave its project step
+  (the whole form, as the browser posts it), submit it;
 - FORIM staff: the instruction table with filters, dossier pages, CSV exports;
 - the floor: a bare Django view, in the same run.
 Reports requests/s and p50/p95/p99 per page, the SQL queries each page runs (measured once
@@ -14,6 +15,7 @@ Loopback only, bounded users and duration. Not a test: figures depend on the mac
 """
 
 import argparse
+import html.parser
 import http.client
 import json
 import os
@@ -69,6 +71,41 @@ class Session:
         return status == 302
 
 
+class FormFields(html.parser.HTMLParser):
+    """The fields a browser would post from a page's form: inputs, selected options, textareas."""
+
+    def __init__(self, html_text):
+        super().__init__()
+        self.fields, self._select, self._textarea = {}, None, None
+        self.feed(html_text)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in {"submit", "button", "file", "checkbox", "radio"}:
+            self.fields[name] = attrs.get("value") or ""
+        elif tag == "input" and name and attrs.get("type") in {"checkbox", "radio"} and "checked" in attrs:
+            self.fields[name] = attrs.get("value") or "on"
+        elif tag == "select" and name:
+            self._select = name
+            self.fields.setdefault(name, "")
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.fields[self._select] = attrs.get("value") or ""
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.fields[name] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.fields[self._textarea] += data
+
+
 class Recorder:
     def __init__(self):
         self.lock = threading.Lock()
@@ -97,9 +134,12 @@ def association_deadline(port, record, email, draft_pk, stop, submitted):
     while not stop.is_set():
         session.request("mes-dossiers", "GET", "/subventions/mes-dossiers/")
         session.request("dossier", "GET", f"/subventions/dossiers/{draft_pk}/")
-        session.request("etape", "GET", f"/subventions/dossiers/{draft_pk}/etape/project/")
+        _, step_page = session.request("etape", "GET", f"/subventions/dossiers/{draft_pk}/etape/project/")
+        # the browser's autosave posts the whole step form, with the field being typed changed
+        fields = FormFields(step_page.decode("utf-8", "replace")).fields
+        fields.pop("csrfmiddlewaretoken", None)
         session.request("autosave", "POST", f"/subventions/dossiers/{draft_pk}/etape/project/autosave/",
-                        {"title": f"Adduction d'eau potable, version {autosaves}", "locality": "Podor"})
+                        {**fields, "title": f"Adduction d'eau potable, version {autosaves}"})
         autosaves += 1
         if autosaves == 3:
             status, _ = session.request("deposer", "POST", f"/subventions/dossiers/{draft_pk}/deposer/", {})
