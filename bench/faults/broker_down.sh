@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Fault: the broker (Redis) is down while a dossier is submitted.
 # Expected: the submission commits (status submitted, reference set) even though queuing the e-mail
-# task fails; once Redis is back and a worker runs, the e-mail with the receipt follows.
+# task fails; its e-mail waits in the outbox (outbox.OutboxEntry). Once Redis is back, a worker with
+# beat runs the outbox sweep (every minute) and the e-mail with the PDF receipt goes out, once.
 # Own database (forim_faults), own Redis on REDIS_PORT, own MEDIA_ROOT in a temp dir. Re-runnable.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-DB=${FAULTS_DB:-forim_faults}; REDIS_PORT=${REDIS_PORT:-6391}; WAIT=${WAIT:-60}
+DB=${FAULTS_DB:-forim_faults}; REDIS_PORT=${REDIS_PORT:-6391}; WAIT=${WAIT:-180}
 WORK=$(mktemp -d /tmp/forim-broker-down.XXXXXX)
 export DATABASE_URL=postgres://$DB:$DB@127.0.0.1:5432/$DB CELERY_BROKER_URL=redis://127.0.0.1:$REDIS_PORT/0
 export MEDIA_ROOT=$WORK/media DJANGO_SETTINGS_MODULE=forim_portal.settings.base PYTHONPATH=.
@@ -54,11 +55,19 @@ if ! echo "$app_line" | grep -q "status=submitted" || echo "$app_line" | grep -q
   echo "ÉCHEC : avec le broker arrêté, le dépôt n'est pas enregistré ($app_line)."; exit 1
 fi
 grep -q "RAISED" "$WORK/submit.log" && echo "NOTE : le dépôt est enregistré mais la page aurait reçu une exception (voir ci-dessus)."
-echo "Redis redémarré, worker lancé"
+echo "Redis redémarré, worker + beat lancés"
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes --save '' --appendonly no >/dev/null
-.venv/bin/celery -A forim_portal worker -l info -c 1 --without-gossip --without-mingle > "$WORK/worker.log" 2>&1 & WPID=$!
+.venv/bin/celery -A forim_portal worker -B -s "$WORK/beat-schedule" -l info -c 1 --without-gossip --without-mingle > "$WORK/worker.log" 2>&1 & WPID=$!
+entry() { PGPASSWORD=$DB psql -h 127.0.0.1 -U "$DB" -d "$DB" -tAF' ' -c "SELECT attempts, dispatched_at IS NOT NULL, done_at IS NOT NULL FROM outbox_outboxentry WHERE task_name='grants.tasks.send_transition_emails' AND args->>0 = (SELECT id::text FROM grants_transition WHERE application_id=$APP_ID ORDER BY id DESC LIMIT 1)"; }
+APP_ID=$(echo "$app_line" | cut -d" " -f2)
+echo "Boîte d'envoi pendant la panne (envois, accepté, exécuté) : $(entry)"
 ran=0
-for _ in $(seq 1 "$WAIT"); do grep -q "send_transition_emails.*succeeded" "$WORK/worker.log" && { ran=1; break; }; sleep 1; done
-grep -E "send_transition_emails|ERROR" "$WORK/worker.log" | head -n 10 || true
-if [ "$ran" -eq 1 ]; then echo "OK : dépôt enregistré pendant la panne, l'e-mail et l'accusé ont suivi au retour du broker."
-else echo "ÉCHEC : dépôt enregistré, mais l'e-mail/accusé mis en file pendant la panne est perdu (aucune tâche en ${WAIT}s après retour du broker ; on_commit + delay sans boîte d'envoi)."; exit 1; fi
+for _ in $(seq 1 "$WAIT"); do [ "$(entry | cut -d' ' -f3)" = t ] && { ran=1; break; }; sleep 1; done
+sleep 1
+echo "Boîte d'envoi après retour du broker (envois, accepté, exécuté) : $(entry)"
+grep -E "redispatch_outbox|deliver_outbox_entry|ERROR" "$WORK/worker.log" | head -n 10 || true
+mails=$(grep -c "^To: panne@example.org" "$WORK/worker.log" || true)
+receipts=$(grep -c 'filename="accuse-de-depot-FLT-2027-0001.pdf"' "$WORK/worker.log" || true)
+echo "E-mails à l'association écrits par le worker : $mails, dont avec accusé PDF : $receipts"
+if [ "$ran" -eq 1 ] && [ "$mails" -eq 1 ] && [ "$receipts" -eq 1 ]; then echo "OK : dépôt enregistré pendant la panne ; l'e-mail et son accusé sont partis une fois au retour du broker."
+else echo "ÉCHEC : l'e-mail mis en boîte d'envoi pendant la panne n'est pas parti une fois en ${WAIT}s après le retour du broker."; exit 1; fi

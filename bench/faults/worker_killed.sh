@@ -47,13 +47,13 @@ echo "Job $JOB ($N diplômes, zip) en file ; worker 1 lancé"
 worker 1
 killed=0
 for _ in $(seq 1 $((WAIT * 5))); do
-  s=$(status); case "$s" in running*) sleep 2; echo "en cours : $(status) ; kill -9 du worker"; kill -9 "$WPID"; wait "$WPID" 2>/dev/null || true; WPID=; killed=1; break;; done*|failed*) break;; esac; sleep 0.2
+  s=$(status); case "$s" in running*) sleep 2; echo "en cours : $(status) ; kill -9 du worker"; kill -9 "$WPID"; killed_at=$(date +%s); wait "$WPID" 2>/dev/null || true; WPID=; killed=1; break;; done*|failed*) break;; esac; sleep 0.2
 done
 [ "$killed" -eq 1 ] || { echo "ÉCHEC : le job n'a jamais été vu en cours ($(status))."; exit 1; }
 echo "Après le kill : $(status) ; worker 2 lancé"
 worker 2
 for _ in $(seq 1 "$WAIT"); do case "$(status)" in done*|failed*) break;; esac; sleep 1; done
-final=$(status); files=$(( $(find "$MEDIA_ROOT/generated" -type f 2>/dev/null | wc -l) - before ))
+final=$(status); echo "Fin ${SECONDS}s après le début, $(( $(date +%s) - killed_at ))s après le kill"; files=$(( $(find "$MEDIA_ROOT/generated" -type f 2>/dev/null | wc -l) - before ))
 rows=$(py "from documents.models import DocumentJob as J; j = J.objects.get(pk=$JOB); print(J.objects.filter(kind=j.kind, target_type=j.target_type, target_id=j.target_id, variant=j.variant).count())" | tail -n 1)
 echo "Final : statut/attempts/progress = $final ; lignes DocumentJob = $rows ; fichiers ajoutés sous generated/ = $files"
 grep -E "generate_document|WorkerLost|Restor|ERROR" "$WORK"/worker2.log | head -n 5 || true
