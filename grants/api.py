@@ -16,7 +16,7 @@ from members.rules import can_edit_for, is_forim_staff, organisation_ids
 from . import services
 from .eligibility import check_application
 from .forms import MAX_AMOUNT
-from .models import Application, BudgetCategory, BudgetLine, Call, Criterion
+from .models import Application, BudgetCategory, BudgetLine, Call, CorrectionRequest, Criterion
 from .rules import visible_applications
 from .steps import FUNDING_FIELDS, PROJECT_FIELDS
 
@@ -98,8 +98,16 @@ class RuleResultSerializer(serializers.Serializer):
     field = serializers.CharField()
 
 
+class CorrectionRequestSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CorrectionRequest
+        fields = ["id", "sections", "message", "due_on", "created_at", "resolved_at"]
+        read_only_fields = fields
+
+
 class ApplicationSerializer(CountryFieldMixin, serializers.ModelSerializer):
     budget_lines = BudgetLineSerializer(many=True, required=False)
+    corrections = CorrectionRequestSerializer(source="correction_requests", many=True, read_only=True)
     rules = serializers.SerializerMethodField()
     organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False)
     lock_version = serializers.IntegerField(required=False)
@@ -113,7 +121,7 @@ class ApplicationSerializer(CountryFieldMixin, serializers.ModelSerializer):
         model = Application
         fields = [
             "id", "call", "organisation", "status", "reference", *PROJECT_FIELDS, *FUNDING_FIELDS, "operator",
-            "budget_lines", "lock_version", "submitted_at", "updated_at", "rules",
+            "budget_lines", "lock_version", "submitted_at", "updated_at", "rules", "corrections",
         ]
         read_only_fields = ["status", "reference", "submitted_at", "updated_at"]
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory, inlineformset_factory
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from forim_portal.uploads import SafeFileField
@@ -178,12 +179,35 @@ class WithdrawForm(forms.Form):
     comment = forms.CharField(label=_("Pourquoi retirez-vous ce dossier ? (facultatif)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class CorrectionDueField(forms.DateField):
+    """The date by which the association sends its corrections back: today or later, 15 days by default."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            label=_("À renvoyer avant le"), required=False,
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            help_text=_("Laissé vide : dans 15 jours. L'association voit cette date sur son dossier."), **kwargs,
+        )
+
+    def validate(self, value):
+        super().validate(value)
+        if value and value < timezone.localdate():
+            raise ValidationError(_("La date de renvoi des corrections ne peut pas être passée."), code="due_in_past")
+
+
+def initial_correction_due_on():
+    from .services import default_correction_due_on
+
+    return default_correction_due_on()
+
+
 class CorrectionForm(forms.Form):
     sections = forms.MultipleChoiceField(
         label=_("Étapes à corriger"), widget=forms.CheckboxSelectMultiple,
         choices=[(code, STEP_LABELS[code]) for code in EDITABLE_STEPS],
     )
     message = forms.CharField(label=_("Ce qu'il faut changer"), widget=forms.Textarea(attrs={"rows": 3}))
+    due_on = CorrectionDueField(initial=initial_correction_due_on)
 
 
 class TrancheField(forms.CharField):

@@ -282,6 +282,7 @@ class CorrectionRequest(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="correction_requests")
     sections = models.JSONField(_("étapes à corriger"), default=list)
     message = models.TextField(_("ce qu'il faut changer"))
+    due_on = models.DateField(_("à renvoyer avant le"), null=True, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
@@ -293,6 +294,10 @@ class CorrectionRequest(models.Model):
 
     def __str__(self):
         return f"{self.application_id}: {', '.join(self.sections)}"
+
+    @property
+    def is_late(self):
+        return self.resolved_at is None and self.due_on is not None and self.due_on < timezone.localdate()
 
 
 class Message(models.Model):

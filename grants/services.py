@@ -1,6 +1,7 @@
 """Writes on dossiers: drafts, autosave with optimistic locking, documents, submission,
 corrections, messages and the operator's visa. Views, the API and tasks all call these."""
 
+import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
@@ -261,18 +262,30 @@ def withdraw_application(*, application, by, comment=""):
     return application
 
 
-def request_corrections(*, application, by, sections, message):
-    """Staff ask for corrections on some steps; the applicant may then edit only those."""
+CORRECTION_DELAY_DAYS = 15
+
+
+def default_correction_due_on(today=None):
+    """Without a date from the instructor, the association has 15 days to send its corrections back."""
+    return (today or timezone.localdate()) + datetime.timedelta(days=CORRECTION_DELAY_DAYS)
+
+
+def request_corrections(*, application, by, sections, message, due_on=None):
+    """Staff ask for corrections on some steps, by a date; the applicant may then edit only those."""
     sections = [section for section in sections if section in EDITABLE_STEPS]
     if not sections:
         raise DomainError(_("Choisissez au moins une étape à corriger."), code="no_sections", field="sections")
     if not (message or "").strip():
         raise DomainError(_("Expliquez ce qu'il faut corriger."), code="comment_required", field="message")
+    if due_on is not None and due_on < timezone.localdate():
+        raise DomainError(_("La date de renvoi des corrections ne peut pas être passée."), code="due_in_past", field="due_on")
     with transaction.atomic():
-        workflow.fire(application, "request_corrections", by=by, comment=message)
-        return CorrectionRequest.objects.create(
-            application=application, sections=sections, message=message.strip(), requested_by=by
+        correction = CorrectionRequest.objects.create(
+            application=application, sections=sections, message=message.strip(), requested_by=by,
+            due_on=due_on or default_correction_due_on(),
         )
+        workflow.fire(application, "request_corrections", by=by, comment=message)
+        return correction
 
 
 def post_message(*, application, by, body):

@@ -27,6 +27,7 @@ def send_transition_emails(transition_id):
         filename, content = render_receipt(application)
         receipt = ((filename, content, "application/pdf"),)
         applicants = {user.pk for user in recipients_for(application, {APPLICANT})}
+    correction = application.correction_requests.order_by("-created_at").first() if record.name == "request_corrections" else None
     users = recipients_for(application, spec.notify)
     for user in users:
         mine = user.pk in applicants
@@ -34,7 +35,7 @@ def send_transition_emails(transition_id):
             user,
             subject_template="grants/email/transition_subject.txt",
             body_template="grants/email/transition_body.txt",
-            context={"record": record, "application": application, "spec": spec, "with_receipt": mine},
+            context={"record": record, "application": application, "spec": spec, "with_receipt": mine, "correction": correction},
             attachments=receipt if mine else (),
         )
     return len(users)

@@ -41,6 +41,8 @@ class TransitionInput(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     expected_state = serializers.ChoiceField(choices=State.choices, required=False, allow_null=True, default=None)
     sections = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    due_on = serializers.DateField(required=False, allow_null=True, default=None,
+                                   help_text="request_corrections only: the date the association sends them back by (default: in 15 days).")
 
 
 def _transition_payload(application, user):

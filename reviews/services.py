@@ -94,7 +94,7 @@ def save_checklist(*, application, by, checked_codes, notes=None):
 ADMISSIBLE, INADMISSIBLE, CORRECTIONS = "admissible", "inadmissible", "corrections"
 
 
-def decide_admissibility(*, application, by, outcome, reason="", sections=(), expected_state=None):
+def decide_admissibility(*, application, by, outcome, reason="", sections=(), expected_state=None, due_on=None):
     """Close the admissibility check: admissible (every human check ticked), inadmissible (reason) or corrections."""
     _require_staff(by)
     reason = (reason or "").strip()
@@ -114,7 +114,7 @@ def decide_admissibility(*, application, by, outcome, reason="", sections=(), ex
     if outcome == CORRECTIONS:
         from grants.services import request_corrections
 
-        return request_corrections(application=application, by=by, sections=list(sections), message=reason)
+        return request_corrections(application=application, by=by, sections=list(sections), message=reason, due_on=due_on)
     raise DomainError(_("Choisissez une issue : recevable, irrecevable ou corrections."), code="bad_outcome", field="outcome")
 
 
@@ -466,13 +466,14 @@ def record_decision(*, session, application, by, outcome, reason, amount=None, e
 ADMISSIBILITY_OUTCOMES = {"declare_admissible": ADMISSIBLE, "declare_inadmissible": INADMISSIBLE, "request_corrections": CORRECTIONS}
 
 
-def fire_transition(*, application, by, name, comment="", expected_state=None, sections=()):
+def fire_transition(*, application, by, name, comment="", expected_state=None, sections=(), due_on=None):
     """One door for the staff pages and the API; corrections go through grants.services."""
     _require_staff(by)
     outcome = ADMISSIBILITY_OUTCOMES.get(name)
     if outcome:
         return decide_admissibility(
-            application=application, by=by, outcome=outcome, reason=comment, sections=sections, expected_state=expected_state
+            application=application, by=by, outcome=outcome, reason=comment, sections=sections, expected_state=expected_state,
+            due_on=due_on,
         )
     if name == "send_to_committee" and application.status == State.UNDER_REVIEW and application_score(application) is None:
         raise DomainError(

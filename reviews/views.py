@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
@@ -18,8 +18,10 @@ from documents.models import DocumentJob
 from forim_portal.errors import DomainError
 from forim_portal.exports import export_response
 from grants import workflow
+from grants.forms import CorrectionDueField
 from grants.models import Application
 from grants.rules import is_accompanying_operator, visible_applications
+from grants.services import default_correction_due_on
 from grants.states import State
 from grants.workflow import APPLICANT, OPERATOR, STAFF, SYSTEM, TRANSITIONS
 from members.choices import Sector
@@ -186,6 +188,7 @@ def _detail_context(request, application, **forms):
         "note_form": forms.get("note_form") or NoteForm(),
         "transition_error": forms.get("transition_error"),
         "transition_comment": forms.get("transition_comment", ""),
+        "correction_due_on": default_correction_due_on(),
         "ceiling": services.award_ceiling(application),
         "sector_label": dict(Sector.choices).get(application.sector, application.sector),
         "document_jobs": list(DocumentJob.objects.filter(
@@ -203,6 +206,13 @@ def application_detail(request, pk):
     return _render_detail(request, _staff_application(request, pk))
 
 
+def _correction_due_on(value):
+    try:
+        return CorrectionDueField().clean(value)
+    except ValidationError as error:
+        raise DomainError(error.messages[0], code="bad_due_on", field="due_on") from error
+
+
 @staff_only
 @require_POST
 def transition(request, pk):
@@ -213,6 +223,7 @@ def transition(request, pk):
         services.fire_transition(
             application=application, by=request.user, name=request.POST.get("name", ""), comment=comment,
             expected_state=request.POST.get("expected_state") or None, sections=request.POST.getlist("sections"),
+            due_on=_correction_due_on(request.POST.get("due_on")),
         )
     except DomainError as error:
         application.refresh_from_db()
@@ -240,7 +251,7 @@ def admissibility(request, pk):
         try:
             services.decide_admissibility(
                 application=application, by=request.user, outcome=form.cleaned_data["outcome"],
-                reason=form.cleaned_data["reason"], sections=form.cleaned_data["sections"],
+                reason=form.cleaned_data["reason"], sections=form.cleaned_data["sections"], due_on=form.cleaned_data["due_on"],
                 expected_state=request.POST.get("expected_state") or None,
             )
         except DomainError as error:
