@@ -177,13 +177,14 @@ def checkin_toggle(request, pk, registration_pk):
     except DomainError as error:
         if not request.htmx:
             messages.error(request, error.message)
-        error_message = error.message
+        error_message, status = error.message, error.status
     else:
-        error_message = ""
+        error_message, status = "", 200
     if request.htmx:
         figures = selectors.with_counts(Event.objects.filter(pk=event.pk)).get()
         return render(request, "events/checkin_row.html", {"event": event, "r": registration, "error": error_message,
-                                                           "figures": figures, "oob_count": True})
+                                                           "figures": figures, "oob_count": True},
+                      status=status)
     return redirect("events:checkin", pk=event.pk)
 
 
@@ -232,11 +233,11 @@ def ceremony_mark(request, pk, invitation_pk):
             # keep what was typed: the row is rendered with the submitted values
             invitation.status = request.POST.get("status", invitation.status)
             invitation.represented_by = request.POST.get("represented_by", "")
-        # htmx swaps only 2xx answers: the refused row comes back as 200 with its message and the typed values
+        # a refused row comes back as 400 with its message and the typed values (base.html lets htmx swap 4xx)
         return render(request, "events/ceremony_row.html", {
             "event": event, "i": invitation, "error": error_message, "figures": selectors.ceremony_figures(event),
             "oob_figures": True, "statuses": InvitationStatus.choices,
-        })
+        }, status=400 if error_message else 200)
     if error_message:
         messages.error(request, error_message)
     return redirect("events:ceremony", pk=event.pk)

@@ -475,9 +475,17 @@ def corrections(request, pk):
 def post_message(request, pk):
     application = _visible(request, pk)
     form = MessageForm(request.POST)
-    if not form.is_valid():
-        raise DomainError(_("Écrivez votre message avant de l'envoyer."), code="empty", field="body")
-    services.post_message(application=application, by=request.user, body=form.cleaned_data["body"])
+    try:
+        if not form.is_valid():
+            raise DomainError(_("Écrivez votre message avant de l'envoyer."), code="empty", field="body")
+        services.post_message(application=application, by=request.user, body=form.cleaned_data["body"])
+    except DomainError as error:
+        if not request.htmx:
+            raise
+        # the thread comes back with the message and what was typed (base.html lets htmx swap 4xx)
+        return render(request, "grants/includes/thread.html", {
+            "application": application, "thread_error": error.message, "thread_body": request.POST.get("body", ""),
+        }, status=error.status)
     if request.htmx:
         return render(request, "grants/includes/thread.html", {"application": application, "message_form": MessageForm()})
     messages.success(request, _("Message envoyé."))

@@ -296,6 +296,10 @@ def test_thread_post_with_htmx_answers_the_thread(client, draft, applicant):
     assert 'id="fil"' in body and "Bonjour le FORIM" in body and "<html" not in body
     empty = client.post(reverse("grants:post_message", args=[draft.pk]), {"body": "   "})
     assert empty.status_code == 400 and Message.objects.count() == 1
+    refused = client.post(reverse("grants:post_message", args=[draft.pk]), {"body": "   "}, HTTP_HX_REQUEST="true")
+    body = refused.content.decode()
+    assert refused.status_code == 400 and 'id="fil"' in body and "Bonjour le FORIM" in body  # the thread stays
+    assert "Écrivez votre message avant de l&#x27;envoyer." in body and 'aria-invalid="true"' in body and "<html" not in body
 
 
 def test_staff_edit_programme_and_applicants_cannot(client, staff_user, applicant, call):
