@@ -11,8 +11,8 @@ from .models import Role
 
 HOME_SECTIONS = {
     Role.APPLICANT: ["grants.home.applicant_section", "events.home.upcoming_section"],
-    Role.STAFF: ["grants.home.staff_section", "members.home.staff_section", "events.home.upcoming_section"],
-    Role.ADMIN: ["grants.home.staff_section", "members.home.staff_section", "events.home.upcoming_section"],
+    Role.STAFF: ["grants.home.staff_section", "awards.home.staff_section", "members.home.staff_section", "events.home.upcoming_section"],
+    Role.ADMIN: ["grants.home.staff_section", "awards.home.staff_section", "members.home.staff_section", "events.home.upcoming_section"],
     Role.REVIEWER: ["reviews.home.reviewer_section"],
     Role.OPERATOR: ["reviews.home.operator_section", "support.home.operator_section", "events.home.upcoming_section"],
     Role.PARTNER: ["awards.home.partner_section"],

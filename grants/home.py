@@ -1,9 +1,10 @@
 """Home-page sections for each role, about dossiers."""
 
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Application, Call
+from .models import Application, Call, CorrectionRequest
 from .states import State
 
 
@@ -25,4 +26,8 @@ def staff_section(request):
     counts = dict(Application.objects.values_list("status").annotate(n=Count("id")).order_by())
     rows = [(State(code).label, counts.get(code, 0)) for code in State.values if counts.get(code)]
     open_calls = list(Call.objects.select_related("programme").order_by("-deadline")[:5])
-    return {"title": _("Les dossiers en un coup d'œil"), "template": "grants/home/staff.html", "rows": rows, "calls": open_calls}
+    late = CorrectionRequest.objects.filter(resolved_at__isnull=True, due_on__lt=timezone.localdate())
+    late_corrections = list(late.select_related("application__organisation").order_by("due_on", "pk")[:8])
+    return {"title": _("Les dossiers en un coup d'œil"), "template": "grants/home/staff.html", "rows": rows, "calls": open_calls,
+            "late_corrections": late_corrections,
+            "late_corrections_total": late.count() if len(late_corrections) == 8 else len(late_corrections)}

@@ -86,3 +86,13 @@ def test_staff_transition_form_and_api_take_a_date(client, draft, applicant, sta
     }, content_type="application/json")
     assert response.status_code == 200, response.content
     assert CorrectionRequest.objects.order_by("-created_at").first().due_on == in_days(10)
+
+
+def test_staff_home_lists_late_corrections(client, draft, other_draft, applicant, other_applicant, staff_user):
+    for application, by in ((draft, applicant), (other_draft, other_applicant)):
+        services.submit_application(application=application, by=by)
+        correction = services.request_corrections(application=application, by=staff_user, sections=["budget"], message="Le devis manque.")
+    CorrectionRequest.objects.filter(pk=correction.pk).update(due_on=in_days(-4))
+    body = login(client, staff_user).get(reverse("accounts:home")).text
+    assert "1 demande de corrections en retard" in body
+    assert other_draft.organisation.name in body and draft.organisation.name not in body.split("en retard", 1)[1]
