@@ -283,6 +283,7 @@ class CorrectionRequest(models.Model):
     sections = models.JSONField(_("étapes à corriger"), default=list)
     message = models.TextField(_("ce qu'il faut changer"))
     due_on = models.DateField(_("à renvoyer avant le"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)

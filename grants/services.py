@@ -270,6 +270,31 @@ def default_correction_due_on(today=None):
     return (today or timezone.localdate()) + datetime.timedelta(days=CORRECTION_DELAY_DAYS)
 
 
+CORRECTION_REMINDER_DAYS = 2
+
+
+def send_correction_reminders(*, today=None):
+    """Remind the association once, two days before its corrections are due. Returns how many.
+
+    Marked and queued in one transaction: the outbox sends each reminder once, even after a broker outage.
+    """
+    from .tasks import send_correction_reminder_email
+
+    today = today or timezone.localdate()
+    due = CorrectionRequest.objects.filter(
+        resolved_at__isnull=True, reminded_at__isnull=True,
+        due_on__gte=today, due_on__lte=today + datetime.timedelta(days=CORRECTION_REMINDER_DAYS),
+        application__status=State.CORRECTIONS_REQUESTED,
+    ).values_list("pk", flat=True)
+    reminded = 0
+    for correction_id in list(due):
+        with transaction.atomic():
+            if CorrectionRequest.objects.filter(pk=correction_id, reminded_at__isnull=True).update(reminded_at=timezone.now()):
+                send_after_commit(send_correction_reminder_email, correction_id)
+                reminded += 1
+    return reminded
+
+
 def request_corrections(*, application, by, sections, message, due_on=None):
     """Staff ask for corrections on some steps, by a date; the applicant may then edit only those."""
     sections = [section for section in sections if section in EDITABLE_STEPS]

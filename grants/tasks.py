@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .models import Message, OperatorVisa, Transition
+from .models import CorrectionRequest, Message, OperatorVisa, Transition
 from .notifications import recipients_for, send_in_language
 from .workflow import APPLICANT, TRANSITIONS
 
@@ -69,3 +69,27 @@ def send_visa_emails(visa_id):
             context={"visa": visa, "application": visa.application},
         )
     return len(users)
+
+
+@shared_task(**RETRY)
+def send_correction_reminder_email(correction_id):
+    """Two days before the date: the corrections FORIM asked for are still awaited."""
+    correction = CorrectionRequest.objects.select_related("application__organisation").filter(pk=correction_id).first()
+    if correction is None or correction.resolved_at is not None:
+        return 0
+    users = recipients_for(correction.application, {"applicant"})
+    for user in users:
+        send_in_language(
+            user, subject_template="grants/email/correction_reminder_subject.txt",
+            body_template="grants/email/correction_reminder_body.txt",
+            context={"correction": correction, "application": correction.application},
+        )
+    return len(users)
+
+
+@shared_task
+def remind_corrections():
+    """Every 6 hours (beat): reminders for corrections due within two days."""
+    from .services import send_correction_reminders
+
+    return send_correction_reminders()

@@ -209,6 +209,7 @@ CELERY_BEAT_SCHEDULE = {
     "redispatch-outbox": {"task": "outbox.tasks.redispatch_outbox", "schedule": 60.0},
     "fail-stuck-document-jobs": {"task": "documents.tasks.fail_stuck_document_jobs", "schedule": 600.0},
     "requeue-lost-document-jobs": {"task": "documents.tasks.requeue_lost_document_jobs", "schedule": 300.0},
+    "grants-correction-reminders": {"task": "grants.tasks.remind_corrections", "schedule": 6 * 3600.0},
     "awards-report-reminders": {"task": "awards.tasks.remind_reports", "schedule": 6 * 3600.0},
     "events-reminders": {"task": "events.tasks.send_event_reminders", "schedule": 3600.0},
 }

@@ -96,3 +96,33 @@ def test_staff_home_lists_late_corrections(client, draft, other_draft, applicant
     body = login(client, staff_user).get(reverse("accounts:home")).text
     assert "1 demande de corrections en retard" in body
     assert other_draft.organisation.name in body and draft.organisation.name not in body.split("en retard", 1)[1]
+
+
+def test_the_association_is_reminded_once_two_days_before(draft, applicant, staff_user, settings, django_capture_on_commit_callbacks):
+    from grants.tasks import remind_corrections
+
+    assert settings.CELERY_BEAT_SCHEDULE["grants-correction-reminders"]["task"] == "grants.tasks.remind_corrections"
+    services.submit_application(application=draft, by=applicant)
+    services.request_corrections(application=draft, by=staff_user, sections=["budget"], message="Le devis du forage manque.",
+                                 due_on=in_days(10))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_correction_reminders() == 0  # ten days ahead: not yet
+        assert services.send_correction_reminders(today=in_days(8)) == 1
+        assert services.send_correction_reminders(today=in_days(9)) == 0  # once
+    reminder = next(m for m in mail.outbox if m.to == [applicant.email])
+    assert "Rappel : corrections du dossier PRA-2026-0001" in reminder.subject
+    assert "Le devis du forage manque." in reminder.body and "Budget" in reminder.body
+    assert len(mail.outbox) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_corrections.delay().get() == 0
+
+
+def test_no_reminder_once_the_corrections_are_sent_back(draft, applicant, staff_user, django_capture_on_commit_callbacks):
+    services.submit_application(application=draft, by=applicant)
+    services.request_corrections(application=draft, by=staff_user, sections=["budget"], message="Le devis manque.", due_on=in_days(2))
+    services.submit_application(application=draft, by=applicant)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_correction_reminders() == 0
+    assert mail.outbox == []
