@@ -2,8 +2,10 @@
 
 An association registers, is validated, applies across two sessions (autosave survives a
 reload and a new login), submits; FORIM staff find the dossier and ask for a correction; the
-association corrects and sends it back; reviewers score, the committee awards, the diploma is
-generated and downloaded, the laureate registers for the ceremony and is checked in. Screenshots in artifacts/screenshots/journey-*.png.
+association corrects and sends it back. Then FORIM ticks its admissibility checks, declares the
+dossier admissible and assigns a reviewer; the reviewer scores, the committee awards, the diploma is
+generated and downloaded, FORIM announces the laureates' ceremony, the laureate registers for it and
+is checked in. Screenshots in artifacts/screenshots/journey-*.png.
 """
 
 import datetime
@@ -18,7 +20,6 @@ from grants import workflow
 from grants.models import Application, Transition
 from grants.states import State
 from members.models import Organisation, OrganisationStatus
-from reviews import services as review_services
 from reviews.models import HUMAN_CHECKS
 from tests.factories import (
     PASSWORD,
@@ -196,12 +197,22 @@ def test_from_review_to_diploma_and_ceremony(browser, live_server, page):
                                      amount_requested=Decimal("12600.00"), own_funds=Decimal("5400.00"))
     workflow.fire(application, "submit", by=treasurer)  # as in the first journey, through the pages
     application.refresh_from_db()
+    # Reference data, not a user step: the FORIM itself, organiser of its ceremonies (no page creates it).
+    forim = OrganisationFactory(kind="forim", name="Forum des organisations de solidarité internationale issues des migrations",
+                                acronym="FORIM", rna=None)
 
     # 1. FORIM ticks its checks, declares it admissible and puts it under review; a reviewer is assigned.
-    review_services.save_checklist(application=application, by=staff_user, checked_codes={code for code, _label in HUMAN_CHECKS})
     staff = browser.new_context(base_url=live_server.url, locale="fr-FR").new_page()
     logged_in(staff, staff_user.email)
     staff.goto(f"/instruction/dossiers/{application.pk}/")
+    checks = staff.locator("form").filter(has=staff.get_by_role("button", name="Enregistrer les vérifications"))
+    for _code, label in HUMAN_CHECKS:
+        checks.get_by_label(str(label), exact=True).check()
+    checks.get_by_role("button", name="Enregistrer les vérifications").click()
+    assert staff.get_by_text("Vérifications enregistrées.").is_visible()
+    for _code, label in HUMAN_CHECKS:
+        assert staff.get_by_label(str(label), exact=True).is_checked()
+    step(staff, "12a-checklist")
     form = staff.locator("form").filter(has=staff.get_by_role("button", name="Enregistrer l'issue"))
     form.get_by_label("Recevable", exact=True).check()
     form.get_by_role("button", name="Enregistrer l'issue").click()
@@ -209,7 +220,11 @@ def test_from_review_to_diploma_and_ceremony(browser, live_server, page):
     staff.wait_for_load_state()
     application.refresh_from_db()
     assert application.status == State.UNDER_REVIEW
-    review_services.assign_reviewer(application=application, reviewer=reviewer, by=staff_user)
+    staff.get_by_label("Ajouter un évaluateur").select_option(label=str(reviewer))
+    staff.get_by_role("button", name="Attribuer").click()
+    assert staff.get_by_text(f"{reviewer} évaluera ce dossier.").is_visible()
+    step(staff, "12b-assign-reviewer")
+    assert application.review_assignments.get().reviewer == reviewer
 
     # 2. The reviewer scores.
     logged_in(page, reviewer.email)
@@ -256,12 +271,27 @@ def test_from_review_to_diploma_and_ceremony(browser, live_server, page):
     assert download.value.suggested_filename.endswith(".pdf")
     step(page, "17-association-follow-up")
 
-    # 5. The laureate registers for the ceremony and is checked in.
-    forim = OrganisationFactory(kind="forim", name="FORIM", acronym="FORIM", rna=None)
-    start = timezone.now() + datetime.timedelta(days=20)
-    ceremony = Event.objects.create(kind="ceremony", title="Cérémonie des lauréats 2026", call=call, organiser=forim,
-                                    starts_at=start, ends_at=start + datetime.timedelta(hours=4), place="Palais de la Porte Dorée",
-                                    city="Paris", region="IDF", capacity=250, created_by=staff_user)
+    # 5. FORIM announces the ceremony of the call's laureates; the laureate registers and is checked in.
+    staff.goto("/evenements/")
+    staff.get_by_role("link", name="Nouvel événement").click()
+    staff.wait_for_url("**/evenements/nouveau/")
+    start = timezone.localtime() + datetime.timedelta(days=20)
+    staff.get_by_label("Type").select_option(label="Cérémonie des lauréats")
+    staff.get_by_label("Intitulé").fill("Cérémonie des lauréats 2026")
+    staff.get_by_label("Organisateur").select_option(label=str(forim))
+    staff.get_by_label("Début").fill(start.strftime("%Y-%m-%dT14:00"))
+    staff.get_by_label("Fin").fill(start.strftime("%Y-%m-%dT18:00"))
+    staff.get_by_label("Lieu").fill("Palais de la Porte Dorée")
+    staff.get_by_label("Ville").fill("Paris")
+    staff.get_by_label("Région").select_option("IDF")
+    staff.get_by_label("Nombre de places").fill("250")
+    staff.get_by_label("Appel dont on célèbre les lauréats").select_option(label=call.title)
+    step(staff, "17a-ceremony-create")
+    staff.get_by_role("button", name="Enregistrer").click()
+    staff.wait_for_url("**/evenements/*/")
+    assert staff.get_by_text("Événement enregistré.").is_visible()
+    ceremony = Event.objects.get(title="Cérémonie des lauréats 2026")
+    assert (ceremony.kind, ceremony.call, ceremony.organiser, ceremony.created_by) == ("ceremony", call, forim, staff_user)
     page.goto(f"/evenements/{ceremony.pk}/")
     step(page, "18-ceremony-page")
     page.get_by_role("button", name="S'inscrire").click()
