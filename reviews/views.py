@@ -188,6 +188,7 @@ def _detail_context(request, application, **forms):
         "note_form": forms.get("note_form") or NoteForm(),
         "transition_error": forms.get("transition_error"),
         "transition_comment": forms.get("transition_comment", ""),
+        "transition_name": forms.get("transition_name", ""),
         "correction_due_on": default_correction_due_on(),
         "ceiling": services.award_ceiling(application),
         "sector_label": dict(Sector.choices).get(application.sector, application.sector),
@@ -227,7 +228,8 @@ def transition(request, pk):
         )
     except DomainError as error:
         application.refresh_from_db()
-        return _render_detail(request, application, status=error.status, transition_error=error.message, transition_comment=comment)
+        return _render_detail(request, application, status=error.status, transition_error=error.message, transition_comment=comment,
+                              transition_name=request.POST.get("name", ""))
     messages.success(request, _("Le dossier est maintenant « %(state)s ».") % {"state": application.get_status_display()})
     return redirect("reviews:application_detail", pk=pk)
 

@@ -132,3 +132,17 @@ def test_staff_actions_are_refused_to_everyone_else(make, who, request, client, 
     assert application.status == S.SUBMITTED
     assert not application.checklist_items.filter(checked=True).exists()
     assert list(review_ready.review_assignments.values_list("reviewer", flat=True)) == [reviewers[0].pk]
+
+
+def test_moves_needing_a_reason_open_as_their_own_panel_and_reopen_with_the_input(make, staff_user, client):
+    application = make(State.UNDER_REVIEW)
+    login(client, staff_user)
+    page = client.get(reverse("reviews:application_detail", args=[application.pk])).text
+    assert '<summary>Demander des corrections…</summary>' in page
+    assert '<details class="transition-panel" open>' not in page  # closed until chosen
+    refused = client.post(reverse("reviews:transition", args=[application.pk]), {
+        "name": "request_corrections", "comment": "Le devis du forage manque.", "expected_state": State.UNDER_REVIEW})
+    assert refused.status_code == 400 and "Choisissez au moins une étape" in refused.text
+    assert '<details class="transition-panel" open>' in refused.text and ">Le devis du forage manque.</textarea>" in refused.text
+    application.refresh_from_db()
+    assert application.status == State.UNDER_REVIEW
