@@ -1,8 +1,9 @@
 """The whole journey in a browser, as FORIM will live it, with axe-core on every page and a screenshot per step.
 
-An association registers, is validated, applies across two sessions (autosave survives a
-reload and a new login), submits; FORIM staff find the dossier and ask for a correction; the
-association corrects and sends it back. Then FORIM ticks its admissibility checks, declares the
+One dossier, one test: an association registers, is validated (FORIM names its support
+operator), applies across two sessions (autosave survives a reload and a new login), submits;
+FORIM staff find the dossier and ask for a correction; the association corrects and sends it
+back. Then FORIM ticks its admissibility checks, declares the
 dossier admissible and assigns a reviewer; the reviewer scores, the committee awards, the diploma is
 generated and downloaded, FORIM announces the laureates' ceremony, the laureate registers for it and
 is checked in. Screenshots in artifacts/screenshots/journey-*.png.
@@ -14,19 +15,16 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import Role, User
 from events.models import Event
-from grants import workflow
 from grants.models import Application, Transition
 from grants.states import State
 from members.models import Organisation, OrganisationStatus
 from reviews.models import HUMAN_CHECKS
 from tests.factories import (
     PASSWORD,
-    ApplicationFactory,
     CallFactory,
     CriterionFactory,
-    MembershipFactory,
     OperatorFactory,
     OrganisationFactory,
     ProgrammeFactory,
@@ -63,8 +61,17 @@ def fill_and_wait_save(page, label, value):
     return answer.value
 
 
-def test_from_registration_to_a_corrected_dossier(browser, live_server, page):
-    CallFactory(programme=ProgrammeFactory(code="PRA"), title="Appel à projets PRA/OSIM 2026", year=2026)
+def test_one_dossier_from_registration_to_the_ceremony(browser, live_server, page):
+    """One association, one dossier, every step in the browser."""
+    application = register_apply_and_correct(browser, live_server, page)
+    review_award_and_celebrate(browser, live_server, page, application)
+
+
+def register_apply_and_correct(browser, live_server, page):
+    """The association registers, is validated, applies over two sessions, submits, corrects."""
+    call = CallFactory(programme=ProgrammeFactory(code="PRA"), title="Appel à projets PRA/OSIM 2026", year=2026)
+    for position, label in enumerate(["Pertinence et ancrage local", "Pérennité"]):
+        CriterionFactory(call=call, label=label, position=position)
     operator = OperatorFactory(name="Migrations & Développement")
     UserFactory(role=Role.STAFF, email="instruction@example.org", first_name="Mariam")
 
@@ -101,7 +108,14 @@ def test_from_registration_to_a_corrected_dossier(browser, live_server, page):
     assert staff.get_by_text("est validée").first.is_visible()
     organisation.refresh_from_db()
     assert organisation.status == OrganisationStatus.VALIDATED
-    Organisation.objects.filter(pk=organisation.pk).update(operator=operator)  # the accompanying OPAP, set by FORIM
+    # ... and names the support operator (OPAP) that accompanies it.
+    staff.goto(f"/reseau/organisations/{organisation.pk}/modifier/")
+    staff.get_by_label("Opérateur d'appui qui accompagne").select_option(str(operator.pk))
+    step(staff, "03a-staff-names-operator")
+    staff.get_by_role("button", name="Enregistrer").click()
+    assert staff.get_by_text("La fiche de l'organisation est enregistrée.").is_visible()
+    organisation.refresh_from_db()
+    assert organisation.operator.name == "Migrations & Développement"
 
     # 3. The association applies: a first session, autosave, a reload.
     page.context.clear_cookies()
@@ -182,21 +196,15 @@ def test_from_registration_to_a_corrected_dossier(browser, live_server, page):
         "submit", "request_corrections", "resubmit",
     ]
     staff.context.close()
+    return application
 
 
-def test_from_review_to_diploma_and_ceremony(browser, live_server, page):
-    """Reviewers score, the committee awards, the diploma is generated and downloaded, the laureate comes to the ceremony."""
-    staff_user = UserFactory(role=Role.STAFF, email="instruction@example.org", first_name="Mariam")
+def review_award_and_celebrate(browser, live_server, page, application):
+    """FORIM checks and assigns, the reviewer scores, the committee awards, the diploma, the ceremony."""
+    staff_user = User.objects.get(email="instruction@example.org")
+    treasurer = User.objects.get(email="awa@example.org")
     reviewer = UserFactory(role=Role.REVIEWER, email="evaluatrice@example.org", first_name="Nadia")
-    call = CallFactory(programme=ProgrammeFactory(code="PRA"), title="Appel à projets PRA/OSIM 2026", year=2026)
-    for position, label in enumerate(["Pertinence et ancrage local", "Pérennité"]):
-        CriterionFactory(call=call, label=label, position=position)
-    akd = OrganisationFactory(name="Association Kassoumaï pour le développement", acronym="AKD")
-    treasurer = MembershipFactory(organisation=akd, user__email="awa@example.org", user__first_name="Awa", user__last_name="Diatta").user
-    application = ApplicationFactory(call=call, organisation=akd, title="Périmètre maraîcher de Ziguinchor", country="SN",
-                                     amount_requested=Decimal("12600.00"), own_funds=Decimal("5400.00"))
-    workflow.fire(application, "submit", by=treasurer)  # as in the first journey, through the pages
-    application.refresh_from_db()
+    call = application.call
     # Reference data, not a user step: the FORIM itself, organiser of its ceremonies (no page creates it).
     forim = OrganisationFactory(kind="forim", name="Forum des organisations de solidarité internationale issues des migrations",
                                 acronym="FORIM", rna=None)
@@ -227,6 +235,7 @@ def test_from_review_to_diploma_and_ceremony(browser, live_server, page):
     assert application.review_assignments.get().reviewer == reviewer
 
     # 2. The reviewer scores.
+    page.context.clear_cookies()
     logged_in(page, reviewer.email)
     page.goto("/instruction/evaluateur/")
     step(page, "13-reviewer-home")
@@ -264,7 +273,7 @@ def test_from_review_to_diploma_and_ceremony(browser, live_server, page):
     staff.get_by_role("link", name="Télécharger diplome-").wait_for(timeout=60000)
     step(staff, "16-diploma-ready")
     page.context.clear_cookies()
-    logged_in(page, treasurer.email)
+    logged_in(page, treasurer.email, ASSOCIATION_PASSWORD)
     page.goto(f"/suivi/dossiers/{application.pk}/")
     with page.expect_download() as download:
         page.get_by_role("link", name="Télécharger diplome-").click()
