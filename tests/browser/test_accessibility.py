@@ -9,7 +9,7 @@ from accounts.models import Role
 from grants.states import State
 from tests.factories import PASSWORD, ApplicationFactory, CallFactory, MembershipFactory, UserFactory
 
-from .a11y import assert_accessible
+from .a11y import assert_accessible, assert_keyboard_reachable
 from .conftest import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -83,3 +83,15 @@ def test_public_pages_have_no_serious_violation(page):
     for path in ["/tableaux/laureats/", "/evenements/", "/reseau/inscription/", "/mot-de-passe/oubli/"]:
         page.goto(path)
         assert_accessible(page, path)
+
+
+def test_the_keyboard_check_finds_a_control_tab_cannot_reach(page):
+    """The check used on every journey page is not vacuous: a control out of the Tab order fails it."""
+    page.set_content("""<main><form><label for="a">Nom</label><input id="a" name="a">
+        <label for="b">Ville</label><input id="b" name="b" tabindex="-1">
+        <fieldset><legend>Choix</legend><label><input type="radio" name="c" value="1"> Un</label><label><input type="radio" name="c" value="2"> Deux</label></fieldset>
+        <details><summary>Plus</summary><label for="d">Caché</label><input id="d" name="d" tabindex="-1"></details>
+        <button type="submit">Envoyer</button></form></main>""")
+    with pytest.raises(AssertionError, match=r"input\[name=b\] Ville") as failure:
+        assert_keyboard_reachable(page, "exemple")
+    assert "name=c" not in str(failure.value).split(";")[0] and "name=d" not in str(failure.value).split(";")[0]

@@ -31,7 +31,7 @@ from tests.factories import (
     UserFactory,
 )
 
-from .a11y import assert_accessible
+from .a11y import assert_accessible, assert_keyboard_reachable
 from .conftest import browser_login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,9 +45,10 @@ def pdf_file(name):
 
 
 def step(page, name):
-    """Every page of the journey: no serious accessibility violation, and a picture."""
+    """Every page of the journey: no serious accessibility violation, a picture, every form control reachable by Tab."""
     assert_accessible(page, name)
     screenshot(page, f"journey-{name}")
+    assert_keyboard_reachable(page, name)
 
 
 def logged_in(page, email, password=PASSWORD):
