@@ -9,6 +9,14 @@ document.addEventListener("DOMContentLoaded", () => {
       nav.classList.toggle("open", !open);
     });
   }
+  // After a save that brings the page back to one of its sections (#admissibility, #reviews…),
+  // show its confirmation there, where the user is, not at the top of a long page.
+  const flash = document.querySelector(".messages");
+  const landing = window.location.hash && document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+  if (flash && landing && landing.tagName !== "MAIN") {
+    const heading = landing.querySelector("h2, h3");
+    if (heading) heading.after(flash); else landing.prepend(flash);
+  }
   document.querySelectorAll("form[data-confirm]").forEach((form) => {
     form.addEventListener("submit", (event) => {
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();

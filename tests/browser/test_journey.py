@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.models import Role, User
 from events.models import Event
@@ -218,7 +219,7 @@ def review_award_and_celebrate(browser, live_server, page, application):
     for _code, label in HUMAN_CHECKS:
         checks.get_by_label(str(label), exact=True).check()
     checks.get_by_role("button", name="Enregistrer les vérifications").click()
-    assert staff.get_by_text("Vérifications enregistrées.").is_visible()
+    expect(staff.get_by_text("Vérifications enregistrées.")).to_be_in_viewport()  # shown where the page lands
     for _code, label in HUMAN_CHECKS:
         assert staff.get_by_label(str(label), exact=True).is_checked()
     step(staff, "12a-checklist")
@@ -231,7 +232,7 @@ def review_award_and_celebrate(browser, live_server, page, application):
     assert application.status == State.UNDER_REVIEW
     staff.get_by_label("Ajouter un évaluateur").select_option(label=str(reviewer))
     staff.get_by_role("button", name="Attribuer").click()
-    assert staff.get_by_text(f"{reviewer} évaluera ce dossier.").is_visible()
+    expect(staff.get_by_text(f"{reviewer} évaluera ce dossier.")).to_be_in_viewport()
     step(staff, "12b-assign-reviewer")
     assert application.review_assignments.get().reviewer == reviewer
 
