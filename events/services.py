@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from forim_portal.errors import DomainError
 from grants.states import FUNDED_STATES
 from members.rules import can_edit_for, is_forim_staff, organisation_ids
-from outbox.services import send_after_commit
+from outbox.services import send_after_commit, send_once_marked
 
 from .models import (
     ACTIVE_STATUSES,
@@ -183,14 +183,13 @@ def reminders_due(*, now=None):
 
 def send_reminders(*, now=None):
     """E-mail each confirmed participant once, in the two days before the event. Returns how many."""
+    from .tasks import send_registration_email
+
     now = now or timezone.now()
     sent = 0
     for registration in reminders_due(now=now).select_related("event__organiser"):
-        # marked sent and queued in one transaction: the outbox sends it once, even after a broker outage
-        with transaction.atomic():
-            if Registration.objects.filter(pk=registration.pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now):
-                _queue_email(registration, "reminder")
-                sent += 1
+        not_reminded = Registration.objects.filter(pk=registration.pk, reminder_sent_at__isnull=True)
+        sent += send_once_marked(not_reminded, send_registration_email, registration.pk, "reminder", reminder_sent_at=now)
     return sent
 
 

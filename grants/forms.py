@@ -5,14 +5,15 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory, inlineformset_factory
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from forim_portal.errors import DomainError
 from forim_portal.uploads import SafeFileField
 from members.choices import Sector
 from members.models import DocumentType, Organisation, OrganisationKind, OrganisationStatus
 
 from .models import Application, BudgetCategory, Call, Criterion, Programme, VisaDecision
+from .services import check_correction_due_on, default_correction_due_on
 from .steps import EDITABLE_STEPS, FUNDING_FIELDS, PROJECT_FIELDS, STEP_LABELS
 
 MAX_AMOUNT = Decimal("9999999.99")
@@ -184,21 +185,17 @@ class CorrectionDueField(forms.DateField):
 
     def __init__(self, **kwargs):
         super().__init__(
-            label=_("À renvoyer avant le"), required=False,
+            label=_("À renvoyer avant le"), required=False, initial=default_correction_due_on,
             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             help_text=_("Laissé vide : dans 15 jours. L'association voit cette date sur son dossier."), **kwargs,
         )
 
     def validate(self, value):
         super().validate(value)
-        if value and value < timezone.localdate():
-            raise ValidationError(_("La date de renvoi des corrections ne peut pas être passée."), code="due_in_past")
-
-
-def initial_correction_due_on():
-    from .services import default_correction_due_on
-
-    return default_correction_due_on()
+        try:
+            check_correction_due_on(value)
+        except DomainError as error:
+            raise ValidationError(error.message, code=error.code) from error
 
 
 class CorrectionForm(forms.Form):
@@ -207,7 +204,7 @@ class CorrectionForm(forms.Form):
         choices=[(code, STEP_LABELS[code]) for code in EDITABLE_STEPS],
     )
     message = forms.CharField(label=_("Ce qu'il faut changer"), widget=forms.Textarea(attrs={"rows": 3}))
-    due_on = CorrectionDueField(initial=initial_correction_due_on)
+    due_on = CorrectionDueField()
 
 
 class TrancheField(forms.CharField):

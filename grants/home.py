@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from .models import Application, Call, CorrectionRequest
 from .states import State
 
+LATE_ROWS = 8  # late corrections listed on the staff home; the count says how many in all
+
 
 def applicant_section(request):
     """The association's dossiers, what is expected of it next and by when, and the open calls."""
@@ -27,7 +29,7 @@ def staff_section(request):
     rows = [(State(code).label, counts.get(code, 0)) for code in State.values if counts.get(code)]
     open_calls = list(Call.objects.select_related("programme").order_by("-deadline")[:5])
     late = CorrectionRequest.objects.filter(resolved_at__isnull=True, due_on__lt=timezone.localdate())
-    late_corrections = list(late.select_related("application__organisation").order_by("due_on", "pk")[:8])
+    late_corrections = list(late.select_related("application__organisation").order_by("due_on", "pk")[:LATE_ROWS])
     return {"title": _("Les dossiers en un coup d'œil"), "template": "grants/home/staff.html", "rows": rows, "calls": open_calls,
             "late_corrections": late_corrections,
-            "late_corrections_total": late.count() if len(late_corrections) == 8 else len(late_corrections)}
+            "late_corrections_total": late.count() if len(late_corrections) == LATE_ROWS else len(late_corrections)}

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from forim_portal.errors import Conflict, DomainError
 from members.models import OrganisationKind
 from members.rules import can_edit_for, is_forim_staff
-from outbox.services import send_after_commit
+from outbox.services import send_after_commit, send_once_marked
 
 from . import workflow
 from .eligibility import CENT, failures
@@ -273,10 +273,16 @@ def default_correction_due_on(today=None):
 CORRECTION_REMINDER_DAYS = 2
 
 
+def check_correction_due_on(due_on):
+    """The one rule on the date, for the service and the forms that ask for it: today or later."""
+    if due_on is not None and due_on < timezone.localdate():
+        raise DomainError(_("La date de renvoi des corrections ne peut pas être passée."), code="due_in_past", field="due_on")
+
+
 def send_correction_reminders(*, today=None):
     """Remind the association once, two days before its corrections are due. Returns how many.
 
-    Marked and queued in one transaction: the outbox sends each reminder once, even after a broker outage.
+    Marked and queued together (outbox.send_once_marked): each reminder goes out once, even after a broker outage.
     """
     from .tasks import send_correction_reminder_email
 
@@ -288,10 +294,8 @@ def send_correction_reminders(*, today=None):
     ).values_list("pk", flat=True)
     reminded = 0
     for correction_id in list(due):
-        with transaction.atomic():
-            if CorrectionRequest.objects.filter(pk=correction_id, reminded_at__isnull=True).update(reminded_at=timezone.now()):
-                send_after_commit(send_correction_reminder_email, correction_id)
-                reminded += 1
+        not_reminded = CorrectionRequest.objects.filter(pk=correction_id, reminded_at__isnull=True)
+        reminded += send_once_marked(not_reminded, send_correction_reminder_email, correction_id, reminded_at=timezone.now())
     return reminded
 
 
@@ -302,8 +306,7 @@ def request_corrections(*, application, by, sections, message, due_on=None):
         raise DomainError(_("Choisissez au moins une étape à corriger."), code="no_sections", field="sections")
     if not (message or "").strip():
         raise DomainError(_("Expliquez ce qu'il faut corriger."), code="comment_required", field="message")
-    if due_on is not None and due_on < timezone.localdate():
-        raise DomainError(_("La date de renvoi des corrections ne peut pas être passée."), code="due_in_past", field="due_on")
+    check_correction_due_on(due_on)
     with transaction.atomic():
         correction = CorrectionRequest.objects.create(
             application=application, sections=sections, message=message.strip(), requested_by=by,

@@ -28,7 +28,3 @@ class OutboxEntry(models.Model):
 
     def __str__(self):
         return f"{self.task_name}{tuple(self.args)!r}"
-
-    @property
-    def is_done(self):
-        return self.done_at is not None

@@ -36,6 +36,16 @@ def send_after_commit(task, *args):
     return entry
 
 
+def send_once_marked(rows, task, *args, **marks):
+    """Mark `rows` (a conditional update, e.g. "reminder not sent yet") and queue the task in one
+    transaction: the mark and the e-mail stand or fall together. True if this call marked them."""
+    with transaction.atomic():
+        if not rows.update(**marks):
+            return False
+        send_after_commit(task, *args)
+    return True
+
+
 def dispatch(entry_id):
     """Hand an entry to the broker and remember whether the broker took it."""
     from .tasks import deliver_outbox_entry

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from grants.forms import CorrectionDueField, initial_correction_due_on
+from grants.forms import CorrectionDueField
 from grants.models import Call
 
 from .models import CommitteeSession, Opinion, Outcome
@@ -29,7 +29,7 @@ class AdmissibilityForm(forms.Form):
         label=_("Motif ou ce qu'il faut corriger"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Obligatoire pour l'irrecevabilité et les corrections ; l'association le lit."),
     )
-    due_on = CorrectionDueField(initial=initial_correction_due_on)
+    due_on = CorrectionDueField()
 
 
 class OpinionForm(forms.Form):

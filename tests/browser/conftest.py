@@ -65,3 +65,30 @@ def browser_login(page, email, password):
     page.get_by_label("Adresse e-mail").fill(email)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
+
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def pdf_file(name):
+    return {"name": name, "mimeType": "application/pdf", "buffer": PDF}
+
+
+def fill_registration(page, *, rna, password):
+    """The public registration form, filled as Awa Diatta of AKD (Rennes) would, statutes and receipt attached."""
+    page.goto("/reseau/inscription/")
+    page.fill("[name=org-name]", "Association Kassoumaï pour le développement")
+    page.fill("[name=org-acronym]", "AKD")
+    page.fill("[name=org-rna]", rna)
+    page.fill("[name=org-postcode]", "35200")
+    page.fill("[name=org-city]", "Rennes")
+    page.select_option("[name=org-region]", "BRE")
+    page.select_option("[name=org-diaspora_countries]", ["SN"])
+    page.fill("[name=account-first_name]", "Awa")
+    page.fill("[name=account-last_name]", "Diatta")
+    page.fill("[name=account-account_email]", "awa@example.org")
+    page.fill("[name=account-password]", password)
+    page.fill("[name=account-password_again]", password)
+    page.set_input_files("[name=docs-statutes]", pdf_file("statuts.pdf"))
+    page.set_input_files("[name=docs-receipt]", pdf_file("recepisse.pdf"))
+    page.check("[name=docs-board_declaration]")

@@ -33,16 +33,11 @@ from tests.factories import (
 )
 
 from .a11y import assert_accessible, assert_keyboard_reachable
-from .conftest import browser_login, screenshot
+from .conftest import browser_login, fill_registration, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 ASSOCIATION_PASSWORD = "un-mot-de-passe-solide-42"
-
-
-def pdf_file(name):
-    return {"name": name, "mimeType": "application/pdf", "buffer": PDF}
 
 
 def step(page, name):
@@ -78,22 +73,7 @@ def register_apply_and_correct(browser, live_server, page):
     UserFactory(role=Role.STAFF, email="instruction@example.org", first_name="Mariam")
 
     # 1. The association registers (account, organisation, statutes and receipt).
-    page.goto("/reseau/inscription/")
-    page.fill("[name=org-name]", "Association Kassoumaï pour le développement")
-    page.fill("[name=org-acronym]", "AKD")
-    page.fill("[name=org-rna]", "W352000205")
-    page.fill("[name=org-postcode]", "35200")
-    page.fill("[name=org-city]", "Rennes")
-    page.select_option("[name=org-region]", "BRE")
-    page.select_option("[name=org-diaspora_countries]", ["SN"])
-    page.fill("[name=account-first_name]", "Awa")
-    page.fill("[name=account-last_name]", "Diatta")
-    page.fill("[name=account-account_email]", "awa@example.org")
-    page.fill("[name=account-password]", ASSOCIATION_PASSWORD)
-    page.fill("[name=account-password_again]", ASSOCIATION_PASSWORD)
-    page.set_input_files("[name=docs-statutes]", pdf_file("statuts.pdf"))
-    page.set_input_files("[name=docs-receipt]", pdf_file("recepisse.pdf"))
-    page.check("[name=docs-board_declaration]")
+    fill_registration(page, rna="W352000205", password=ASSOCIATION_PASSWORD)
     step(page, "01-registration-form")
     page.get_by_role("button", name="Envoyer l'inscription").click()
     page.wait_for_url("**/reseau/mon-association/")

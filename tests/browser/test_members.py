@@ -5,36 +5,15 @@ from members import demo
 from members.models import Organisation, OrganisationStatus
 from tests.factories import PASSWORD, UserFactory
 
-from .conftest import browser_login, screenshot
+from .conftest import browser_login, fill_registration, pdf_file, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-
-
-def pdf_file(name):
-    return {"name": name, "mimeType": "application/pdf", "buffer": PDF}
-
 
 def test_an_association_registers_on_a_phone(phone_page):
     page = phone_page
     page.goto("/reseau/inscription/")
     screenshot(page, "members-01-register-empty-phone")
-    page.fill("[name=org-name]", "Association Kassoumaï pour le développement")
-    page.fill("[name=org-acronym]", "AKD")
-    page.fill("[name=org-rna]", "W12")
-    page.fill("[name=org-postcode]", "35200")
-    page.fill("[name=org-city]", "Rennes")
-    page.select_option("[name=org-region]", "BRE")
-    page.select_option("[name=org-diaspora_countries]", ["SN"])
-    page.fill("[name=account-first_name]", "Awa")
-    page.fill("[name=account-last_name]", "Diatta")
-    page.fill("[name=account-account_email]", "awa@example.org")
-    page.fill("[name=account-password]", "un-mot-de-passe-solide-42")
-    page.fill("[name=account-password_again]", "un-mot-de-passe-solide-42")
-    page.set_input_files("[name=docs-statutes]", pdf_file("statuts.pdf"))
-    page.set_input_files("[name=docs-receipt]", pdf_file("recepisse.pdf"))
-    page.check("[name=docs-board_declaration]")
+    fill_registration(page, rna="W12", password="un-mot-de-passe-solide-42")
     page.get_by_role("button", name="Envoyer l'inscription").click()
     assert page.get_by_text("Numéro RNA invalide (« W12 »)").is_visible()
     assert page.input_value("[name=org-name]") == "Association Kassoumaï pour le développement"
