@@ -12,7 +12,14 @@ PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3 \
 	  $$p -c 'import sys, venv; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; \
 	done)
 
-.PHONY: run test venv install migrate demo serve lint format messages compilemessages worker beat bench clean check-deploy
+.PHONY: run test venv install migrate demo serve lint format messages compilemessages worker beat bench clean check-deploy system-run system-test
+
+# Debian packages: installed when run as root, otherwise the exact apt-get line is printed.
+system-run:
+	@scripts/system-packages.sh run
+
+system-test:
+	@scripts/system-packages.sh test
 
 $(VENV)/.installed: requirements.txt
 	@if [ -z "$(PYTHON)" ]; then \
@@ -30,14 +37,14 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 
-demo: migrate
+demo: system-run migrate
 	$(PY) manage.py load_demo
 
 run: demo
 	@echo "Portail FORIM sur http://$(HOST):$(PORT)/ (Ctrl+C pour arrêter)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install
+test: system-test install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
