@@ -1,7 +1,7 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from forim_portal.errors import DomainError
+from forim_portal.forms import DomainCheckedForm
 
 from . import services
 from .models import Agreement, CofinancingRule, Payment, Report, ReportSpending, TopUp, Tranche
@@ -53,17 +53,24 @@ class ReportAdmin(admin.ModelAdmin):
     inlines = [SpendingInline]
 
 
+class CofinancingRuleAdminForm(DomainCheckedForm):
+    domain_check = staticmethod(services.check_rule)
+
+    class Meta:
+        model = CofinancingRule
+        fields = "__all__"
+
+
 @admin.register(CofinancingRule)
 class CofinancingRuleAdmin(admin.ModelAdmin):
+    """Same rules as the page and the API: `check_rule` refuses in the form, `save_rule` saves and applies."""
+
+    form = CofinancingRuleAdminForm
     list_display = ["name", "partner", "programme", "diaspora_country", "project_country", "rate", "cap", "is_active"]
     list_filter = ["partner", "programme", "is_active"]
 
     def save_model(self, request, obj, form, change):
-        """Through the service, so the rule is checked and applied to the programme's funded dossiers."""
-        try:
-            services.save_rule(by=request.user, rule=obj)
-        except DomainError as error:
-            messages.error(request, error.message)
+        services.save_rule(by=request.user, rule=obj)
 
 
 @admin.register(TopUp)

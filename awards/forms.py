@@ -20,15 +20,15 @@ class SignedAgreementForm(forms.Form):
 class PaymentForm(forms.Form):
     tranche = forms.IntegerField(widget=forms.HiddenInput)
     paid_on = forms.DateField(label=_("Date du virement"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate)
-    amount = forms.DecimalField(label=_("Montant (€)"), max_digits=12, decimal_places=2, min_value=0.01,
-                                widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}))
+    amount = forms.CharField(label=_("Montant (€)"), max_length=40, widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+                             help_text=_("Ex. 1 500,00"))  # read by the service (forim_portal.money): one set of rules and messages
     reference = forms.CharField(label=_("Référence du virement"), max_length=100)
 
 
 class TopUpOverrideForm(forms.Form):
     top_up = forms.IntegerField(widget=forms.HiddenInput)
-    amount = forms.DecimalField(label=_("Complément retenu (€)"), max_digits=12, decimal_places=2, min_value=0,
-                                widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}))
+    amount = forms.CharField(label=_("Complément retenu (€)"), max_length=40,
+                             widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
     reason = forms.CharField(label=_("Motif de la correction"), widget=forms.Textarea(attrs={"rows": 2}))
 
 

@@ -1,20 +1,24 @@
 """Business rules after an award. Views, the API, the admin, tasks and workflow hooks call these."""
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django_countries import countries
 
+from access.permissions import has_perm, require_staff
 from forim_portal.errors import DomainError
+from forim_portal.money import parse_amount, parse_percent, parse_split, percent_of, split_amount
 from grants import workflow
 from grants.models import Application
 from grants.states import FUNDED_STATES, State
+from lifecycle.engine import fire
 from members.models import OrganisationKind
-from outbox.services import send_after_commit
 
 from .models import (
     ZERO,
@@ -29,47 +33,19 @@ from .models import (
     Tranche,
 )
 
-CENT = Decimal("0.01")
-DEFAULT_SPLIT = [100]
+DEFAULT_SPLIT = [Decimal(100)]
 DEFAULT_DURATION_MONTHS = 12
 FINAL_REPORT_DELAY_MONTHS = 2
 PAYABLE_STATES = {State.AGREEMENT_SIGNED, State.IN_PROGRESS}
 REPORTING_STATES = {State.AWARDED, State.AGREEMENT_SIGNED, State.IN_PROGRESS}
 
 
-def to_cents(value):
-    """Half-up to the cent: the one rounding every share in this app uses."""
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def parse_money(value, *, field="amount"):
-    try:
-        amount = to_cents(str(value).replace(" ", "").replace("\u202f", "").replace(",", "."))
-    except (InvalidOperation, ValueError, TypeError):
-        raise DomainError(_("Montant invalide : indiquez un nombre en euros, par ex. 1500,00."), code="bad_amount", field=field) from None
-    if not amount.is_finite() or abs(amount) >= Decimal("1e10"):
-        raise DomainError(_("Montant hors limites."), code="bad_amount", field=field)
-    return amount
-
-
-def split_amount(total, shares):
-    """Amounts for each share (%) of `total`, half-up to the cent; the last takes the remainder."""
-    total = to_cents(total)
-    amounts = [to_cents(total * Decimal(str(share)) / 100) for share in shares[:-1]]
-    return [*amounts, total - sum(amounts, ZERO)]
-
-
-def _require_staff(user):
-    if user is not None and not user.is_forim_staff:
-        raise DomainError(_("Seule l'équipe du FORIM peut faire cette action."), code="forbidden", status=403)
-
-
 # --- Follow-up skeleton: agreement, reports, schedule -------------------------------------
 
 
 def _shares(call):
-    shares = [Decimal(str(share)) for share in (call.tranche_split or []) if Decimal(str(share)) > 0]
-    return shares or [Decimal(share) for share in DEFAULT_SPLIT]
+    """The call's schedule (checked again: a split saved before the rules existed is refused, not guessed)."""
+    return parse_split(call.tranche_split) if call.tranche_split else list(DEFAULT_SPLIT)
 
 
 def _due_dates(application, count_interim):
@@ -105,7 +81,7 @@ def ensure_follow_up(*, application):
 def _sync_schedule(application, shares, interims):
     tranches = list(application.tranches.all())
     amounts = split_amount(application.awarded_amount, shares)
-    if tranches and sum((t.amount for t in tranches), ZERO) == to_cents(application.awarded_amount):
+    if tranches and sum((t.amount for t in tranches), ZERO) == sum(amounts, ZERO):
         return
     if Payment.objects.filter(tranche__application=application).exists():
         return  # money already left: staff adjust by hand, never silently
@@ -146,21 +122,52 @@ def close_project(*, application, by, comment=""):
 
 
 def mark_agreement_sent(*, application, by):
-    _require_staff(by)
+    require_staff(by)
     agreement = ensure_follow_up(application=application)
     if agreement is None:
         raise DomainError(_("Ce dossier n'est pas lauréat : il n'a pas de convention."), code="not_awarded")
     if agreement.signed_at:
         raise DomainError(_("La convention est déjà signée."), code="already_signed")
+    first_time = agreement.sent_at is None
     agreement.sent_at = timezone.now()
     agreement.sent_by = by
     agreement.save(update_fields=["sent_at", "sent_by"])
+    if first_time:  # noted twice, told once
+        _tell_agreement(application, "sent", audiences={"applicant"})
     return agreement
+
+
+def return_signed_agreement(*, application, signed_file, by):
+    """The association returns the agreement signed, from its dossier; FORIM then checks and records it."""
+    if not has_perm(by, "grants.change_application", application):
+        raise DomainError(_("Seule l'association porteuse peut renvoyer la convention signée."), code="forbidden", status=403)
+    if application.status != State.AWARDED:
+        raise DomainError(_("La convention de ce dossier est déjà enregistrée comme signée."), code="already_signed")
+    if not signed_file:
+        raise DomainError(_("Joignez la convention signée (PDF)."), code="file_required", field="signed_file")
+    with transaction.atomic():
+        agreement = ensure_follow_up(application=application)
+        agreement.signed_file.save(signed_file.name, signed_file, save=False)
+        agreement.save(update_fields=["signed_file"])
+        _tell_agreement(application, "returned", audiences={"staff"})
+    return agreement
+
+
+def _tell_agreement(application, event, *, audiences):
+    from grants.notifications import recipients_for
+    from outbox.mail import send_mail
+
+    send_mail(
+        to=recipients_for(application, audiences),
+        subject_template="awards/email/agreement_subject.txt",
+        body_template="awards/email/agreement_body.txt",
+        context={"application": application, "event": event},
+    )
 
 
 def record_signed_agreement(*, application, signed_file, by):
     """Store the signed copy and move the dossier to "convention signée"."""
-    _require_staff(by)
+    require_staff(by)
     if application.status != State.AWARDED:
         raise DomainError(
             _("La convention signée ne peut être enregistrée que pour un dossier lauréat non encore conventionné."),
@@ -168,7 +175,10 @@ def record_signed_agreement(*, application, signed_file, by):
         )
     with transaction.atomic():
         agreement = ensure_follow_up(application=application)
-        agreement.signed_file.save(signed_file.name, signed_file, save=False)
+        if signed_file:
+            agreement.signed_file.save(signed_file.name, signed_file, save=False)
+        elif not agreement.signed_file:  # staff confirm the copy the association returned, or attach one
+            raise DomainError(_("Joignez la convention signée (PDF)."), code="file_required", field="signed_file")
         agreement.sent_at = agreement.sent_at or timezone.now()
         agreement.save(update_fields=["signed_file", "sent_at"])
         workflow.fire(application, "sign_agreement", by=by, expected_state=State.AWARDED)
@@ -194,23 +204,22 @@ def tranche_blocker(tranche):
 
 
 def record_payment(*, tranche, paid_on, amount, reference, by):
-    """Record a transfer; never more than what is left on the tranche. The first one starts the project."""
-    _require_staff(by)
-    amount = parse_money(amount)
+    """Record a transfer. The amount is read exactly (sub-cent refused) and must be positive; it never
+    exceeds what is left on the tranche nor what is left of the award. The first one starts the project.
+
+    The dossier row is locked before the payments are summed, so two staff members (or twenty
+    requests) recording at the same instant are served one after the other, never both paid.
+    """
+    require_staff(by)
+    amount = parse_amount(amount, allow_zero=False)
     reference = (reference or "").strip()
-    if amount <= 0:
-        raise DomainError(_("Le montant d'un versement doit être positif."), code="bad_amount", field="amount")
     if not reference:
         raise DomainError(_("Indiquez la référence du virement."), code="reference_required", field="reference")
-    if isinstance(paid_on, str):
-        try:
-            paid_on = datetime.date.fromisoformat(paid_on)
-        except ValueError:
-            raise DomainError(_("Date invalide : utilisez le format AAAA-MM-JJ."), code="bad_date", field="paid_on") from None
-    if paid_on is None or paid_on > timezone.localdate():
-        raise DomainError(_("La date du virement ne peut pas être dans le futur."), code="bad_date", field="paid_on")
+    paid_on = _payment_date(paid_on)
     with transaction.atomic():
-        tranche = Tranche.objects.select_for_update(of=("self",)).select_related("application", "requires_report").get(pk=tranche.pk)
+        application = Application.objects.select_for_update().get(pk=tranche.application_id)
+        tranche = Tranche.objects.select_related("requires_report").get(pk=tranche.pk)
+        tranche.application = application
         blocker = tranche_blocker(tranche)
         if blocker:
             raise DomainError(blocker, code="tranche_locked")
@@ -218,13 +227,37 @@ def record_payment(*, tranche, paid_on, amount, reference, by):
         if amount > left:
             raise DomainError(
                 _("Versement refusé : il reste %(left)s € à verser sur cette tranche, vous en indiquez %(amount)s €.")
-                % {"left": _format(left), "amount": _format(amount)},
+                % {"left": _format(max(left, ZERO)), "amount": _format(amount)},
+                code="overpayment", field="amount",
+            )
+        left = award_left(application)
+        if amount > left:
+            raise DomainError(
+                _("Versement refusé : il reste %(left)s € à verser sur le montant attribué, vous en indiquez %(amount)s €.")
+                % {"left": _format(max(left, ZERO)), "amount": _format(amount)},
                 code="overpayment", field="amount",
             )
         payment = Payment.objects.create(tranche=tranche, paid_on=paid_on, amount=amount, reference=reference, recorded_by=by)
-        if tranche.application.status == State.AGREEMENT_SIGNED:
-            workflow.fire(tranche.application, "start_project", by=by, comment=_("Premier versement : %(ref)s") % {"ref": reference})
+        if application.status == State.AGREEMENT_SIGNED:
+            workflow.fire(application, "start_project", by=by, comment=_("Premier versement : %(ref)s") % {"ref": reference})
     return payment
+
+
+def award_left(application):
+    """What is left to pay of the award: the awarded amount less every payment on the dossier."""
+    paid = Payment.objects.filter(tranche__application=application).aggregate(total=Sum("amount"))["total"] or ZERO
+    return (application.awarded_amount or ZERO) - paid
+
+
+def _payment_date(paid_on):
+    if isinstance(paid_on, str):
+        try:
+            paid_on = datetime.date.fromisoformat(paid_on)
+        except ValueError:
+            raise DomainError(_("Date invalide : utilisez le format AAAA-MM-JJ."), code="bad_date", field="paid_on") from None
+    if paid_on is None or paid_on > timezone.localdate():
+        raise DomainError(_("La date du virement ne peut pas être dans le futur."), code="bad_date", field="paid_on")
+    return paid_on
 
 
 def _format(amount):
@@ -234,7 +267,8 @@ def _format(amount):
 # --- Reports -------------------------------------------------------------------------------
 
 
-def _check_reportable(report):
+def check_reportable(report, user=None, comment=""):
+    """The project still expects reports (awarded, agreement signed or in progress)."""
     if report.application.status not in REPORTING_STATES:
         raise DomainError(
             _("Ce projet n'est pas en cours : il n'attend pas de rapport (statut « %(state)s »).")
@@ -243,13 +277,34 @@ def _check_reportable(report):
         )
 
 
+check_reportable.description = _lazy("Le projet attend des rapports (lauréat, conventionné ou en cours).")
+
+
+def check_report_complete(report, user=None, comment=""):
+    """The narrative and, for the final report, the contribution certificates are there."""
+    missing = []
+    if not report.narrative:
+        missing.append(_("le rapport narratif"))
+    if report.kind == ReportKind.FINAL and not report.cash_certificate:
+        missing.append(_("l'attestation des apports en numéraire"))
+    if report.kind == ReportKind.FINAL and report.application.in_kind > 0 and not report.in_kind_certificate:
+        missing.append(_("l'attestation des apports en nature"))
+    if missing:
+        raise DomainError(_("Avant de remettre le rapport, ajoutez : %(items)s.") % {"items": ", ".join(missing)}, code="report_incomplete")
+
+
+check_report_complete.description = _lazy(
+    "Le rapport narratif est écrit ; pour le rapport final, les attestations d'apports (numéraire, nature) sont jointes."
+)
+
+
 def save_report(*, report, by, narrative=None, actuals=None, cash_certificate=None, in_kind_certificate=None):
     """The association fills its report in; nothing is lost between visits."""
     from .rules import can_edit_report
 
     if not can_edit_report(by, report.application):
         raise DomainError(_("Seule l'association porteuse peut remplir ce rapport."), code="forbidden", status=403)
-    _check_reportable(report)
+    check_reportable(report)
     if not report.is_open:
         raise DomainError(_("Ce rapport a déjà été remis : il n'est plus modifiable."), code="report_locked")
     with transaction.atomic():
@@ -263,59 +318,26 @@ def save_report(*, report, by, narrative=None, actuals=None, cash_certificate=No
         for line_id, value in (actuals or {}).items():
             if int(line_id) not in lines:
                 raise DomainError(_("Ligne budgétaire inconnue pour ce dossier."), code="bad_line")
-            actual = parse_money(value, field=f"line_{line_id}")
-            if actual < 0:
-                raise DomainError(_("Une dépense ne peut pas être négative."), code="bad_amount", field=f"line_{line_id}")
+            actual = parse_amount(value, field=f"line_{line_id}")
             ReportSpending.objects.update_or_create(report=report, budget_line_id=int(line_id), defaults={"actual": actual})
     return report
 
 
 def submit_report(*, report, by):
+    """The association hands its report in (awards.machines.REPORT: its guards check it is complete)."""
     from .rules import can_edit_report
 
     if not can_edit_report(by, report.application):
         raise DomainError(_("Seule l'association porteuse peut remettre ce rapport."), code="forbidden", status=403)
-    _check_reportable(report)
-    if not report.is_open:
-        raise DomainError(_("Ce rapport a déjà été remis."), code="report_locked")
-    missing = []
-    if not report.narrative:
-        missing.append(_("le rapport narratif"))
-    if report.kind == ReportKind.FINAL and not report.cash_certificate:
-        missing.append(_("l'attestation des apports en numéraire"))
-    if report.kind == ReportKind.FINAL and report.application.in_kind > 0 and not report.in_kind_certificate:
-        missing.append(_("l'attestation des apports en nature"))
-    if missing:
-        raise DomainError(_("Avant de remettre le rapport, ajoutez : %(items)s.") % {"items": ", ".join(missing)}, code="report_incomplete")
-    report.status = ReportStatus.SUBMITTED
-    report.submitted_at = timezone.now()
-    report.submitted_by = by
-    report.save(update_fields=["status", "submitted_at", "submitted_by"])
-    _notify(report, "submitted")
+    fire(report, "submit", by=by)
     return report
 
 
 def review_report(*, report, by, approve, comment=""):
     """Staff approve a submitted report, or ask for changes (with what to change)."""
-    _require_staff(by)
-    comment = (comment or "").strip()
-    if report.status != ReportStatus.SUBMITTED:
-        raise DomainError(_("Seul un rapport remis peut être examiné."), code="not_submitted")
-    if not approve and not comment:
-        raise DomainError(_("Indiquez les compléments attendus."), code="comment_required", field="comment")
-    report.status = ReportStatus.APPROVED if approve else ReportStatus.CHANGES_REQUESTED
-    report.reviewed_at = timezone.now()
-    report.reviewed_by = by
-    report.review_comment = comment
-    report.save(update_fields=["status", "reviewed_at", "reviewed_by", "review_comment"])
-    _notify(report, "approved" if approve else "changes_requested")
+    require_staff(by)
+    fire(report, "approve" if approve else "request_changes", by=by, comment=comment)  # e-mails: awards.machines.REPORT
     return report
-
-
-def _notify(report, event):
-    from .tasks import send_report_email
-
-    send_after_commit(send_report_email, report.pk, event)
 
 
 # --- Cofinancing ---------------------------------------------------------------------------
@@ -332,8 +354,8 @@ def rule_matches(rule, application):
 
 def top_up_amount(*, base, rate, cap=None):
     """rate % of base, half-up to the cent, then capped."""
-    amount = to_cents(to_cents(base) * Decimal(rate) / 100)
-    return min(amount, to_cents(cap)) if cap is not None else amount
+    amount = percent_of(base, rate)
+    return min(amount, Decimal(cap)) if cap is not None else amount
 
 
 def compute_top_ups(*, application):
@@ -361,19 +383,35 @@ def compute_top_ups(*, application):
     return kept
 
 
+def check_rule(rule):
+    """Every rule on a cofinancing rule, on the unsaved object: a rate between 0 and 100 %, a cap in
+    euros (or none), a partner that cofinances. Normalises the rate and the cap."""
+    rule.rate = parse_percent(rule.rate, field="rate")
+    rule.cap = None if rule.cap in (None, "") else parse_amount(rule.cap, field="cap")
+    for name in ("diaspora_country", "project_country"):
+        setattr(rule, name, _country_code(vars(rule).get(name), field=name))
+    if rule.partner_id is None or rule.partner.kind != OrganisationKind.PARTNER:
+        raise DomainError(_("Une règle de cofinancement appartient à un partenaire cofinanceur."), code="not_partner", field="partner")
+    return rule
+
+
+def _country_code(value, *, field):
+    """A two-letter ISO code (empty: every country). The model field would read 12 as Algeria's
+    numeric code and keep [] as text, so the value is checked as it was given, before that."""
+    code = "" if value is None else getattr(value, "code", value)  # a Country, or what was given
+    if isinstance(code, str) and (code == "" or (len(code) == 2 and code.upper() in countries.countries)):
+        return code.upper()
+    raise DomainError(_("Pays inconnu : choisissez un pays de la liste (code à deux lettres, par ex. MA), ou laissez vide pour tous."),
+                      code="bad_country", field=field)
+
+
 def save_rule(*, by, rule=None, **fields):
     """Create or change a cofinancing rule, then apply it to every funded dossier of its programme."""
-    _require_staff(by)
+    require_staff(by)
     rule = rule or CofinancingRule()
     for name, value in fields.items():
         setattr(rule, name, value)
-    rate = rule.rate
-    if rate is None or not Decimal(0) <= Decimal(rate) <= Decimal(100):
-        raise DomainError(_("Le taux doit être compris entre 0 et 100 %."), code="bad_rate", field="rate")
-    if rule.cap is not None and Decimal(rule.cap) < 0:
-        raise DomainError(_("Le plafond ne peut pas être négatif."), code="bad_cap", field="cap")
-    if rule.partner.kind != OrganisationKind.PARTNER:
-        raise DomainError(_("Une règle de cofinancement appartient à un partenaire cofinanceur."), code="not_partner", field="partner")
+    check_rule(rule)
     with transaction.atomic():
         rule.save()
         apply_rule(rule=rule)
@@ -390,14 +428,11 @@ def apply_rule(*, rule):
 
 def override_top_up(*, top_up, amount, reason, by):
     """Staff set a top-up by hand; the reason and the previous amount stay in its history."""
-    _require_staff(by)
+    require_staff(by)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Indiquez le motif de la correction."), code="reason_required", field="reason")
-    amount = parse_money(amount)
-    if amount < 0:
-        raise DomainError(_("Le complément ne peut pas être négatif."), code="bad_amount", field="amount")
-    top_up.amount = amount
+    top_up.amount = parse_amount(amount)
     top_up.override_reason = reason
     top_up.updated_by = by
     top_up.save()

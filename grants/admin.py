@@ -1,5 +1,8 @@
 from django.contrib import admin
 
+from forim_portal.forms import DomainCheckedForm
+
+from . import services
 from .models import (
     Application,
     ApplicationDocument,
@@ -19,17 +22,34 @@ from .models import (
 class ProgrammeAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "is_active"]
 
+    def save_model(self, request, obj, form, change):
+        services.save_programme(by=request.user, programme=obj)
+
 
 class CriterionInline(admin.TabularInline):
     model = Criterion
     extra = 0
 
 
+class CallAdminForm(DomainCheckedForm):
+    domain_check = staticmethod(services.check_call)
+
+    class Meta:
+        model = Call
+        fields = "__all__"
+
+
 @admin.register(Call)
 class CallAdmin(admin.ModelAdmin):
+    """Same rules as the staff page and the API: `services.check_call` in the form, `services.save_call` to save."""
+
+    form = CallAdminForm
     list_display = ["title", "programme", "year", "opens_at", "deadline", "envelope"]
     list_filter = ["programme", "year"]
     inlines = [CriterionInline]
+
+    def save_model(self, request, obj, form, change):
+        services.save_call(by=request.user, call=obj)
 
 
 class BudgetLineInline(admin.TabularInline):
@@ -54,7 +74,8 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_display = ["reference", "title", "organisation", "call", "status", "amount_requested"]
     list_filter = ["status", "call"]
     search_fields = ["reference", "title", "organisation__name"]
-    readonly_fields = ["status", "reference", "lock_version", "submitted_at"]
+    # the awarded amount and the score are set by the committee and the reviews (envelope, rules), never here
+    readonly_fields = ["status", "reference", "lock_version", "submitted_at", "awarded_amount", "score"]
     inlines = [BudgetLineInline, TransitionInline]
 
 

@@ -6,12 +6,14 @@ checklist.
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-CENT = Decimal("0.01")
+from forim_portal.money import exceeds_share, share_ceiling
+from members.countries import country_name
+from members.selectors import can_apply, current_documents
 
 
 @dataclass
@@ -30,9 +32,13 @@ def euros(amount):
 
 
 def grant_ceiling(call, total):
-    """The largest grant the call allows for this total (share rounded half-up to the cent)."""
-    share = (total * call.max_grant_share / Decimal(100)).quantize(CENT, rounding=ROUND_HALF_UP)
-    return min(call.max_grant, share)
+    """The largest grant (in cents) the call allows for this total: its maximum, and no more than its share of the total."""
+    return min(call.max_grant, share_ceiling(total, call.max_grant_share))
+
+
+def exceeds_call_rules(call, grant, total):
+    """Whether `grant` is above the call's maximum or its maximal share of `total` (compared exactly, no rounding)."""
+    return grant > call.max_grant or exceeds_share(grant, total, call.max_grant_share)
 
 
 def budget_total(application):
@@ -40,27 +46,13 @@ def budget_total(application):
 
 
 def _can_apply(organisation):
-    try:
-        from members.selectors import can_apply
-    except ImportError:
-        return organisation.status == "validated", _("L'inscription de votre association n'est pas encore validée par le FORIM.")
     return can_apply(organisation)
 
 
 def present_document_types(application):
     """Document types available for this dossier: uploaded to it or current in the vault."""
     types = {doc.doc_type for doc in application.documents.all()}
-    try:
-        from members.selectors import current_documents
-    except ImportError:
-        from members.models import OrganisationDocument
-
-        today = timezone.localdate()
-        vault = OrganisationDocument.objects.filter(organisation=application.organisation_id).exclude(valid_until__lt=today)
-        types |= set(vault.values_list("doc_type", flat=True))
-    else:
-        types |= set(current_documents(application.organisation))
-    return types
+    return types | set(current_documents(application.organisation))
 
 
 def document_label(doc_type):
@@ -73,12 +65,6 @@ def document_label(doc_type):
 
 
 def country_label(code):
-    try:
-        from members.countries import country_name
-    except ImportError:
-        from django_countries import countries
-
-        return str(countries.name(code))
     return country_name(code)
 
 
@@ -120,9 +106,9 @@ def check_application(application):
         % {"grant": euros(grant), "max": euros(call.max_grant)},
         "amount_requested",
     )
-    share_limit = (total * call.max_grant_share / Decimal(100)).quantize(CENT, rounding=ROUND_HALF_UP)
+    share_limit = share_ceiling(total, call.max_grant_share)
     rule(
-        "grant_share", _("Part maximale du coût total"), total > 0 and grant <= share_limit,
+        "grant_share", _("Part maximale du coût total"), total > 0 and not exceeds_share(grant, total, call.max_grant_share),
         _("Le montant demandé ne peut pas dépasser %(share)s %% du coût total, soit %(limit)s : réduisez-le ou trouvez d'autres financements.")
         % {"share": f"{call.max_grant_share.normalize():f}".replace(".", ","), "limit": euros(share_limit)},
         "amount_requested",

@@ -8,29 +8,24 @@ from django.forms import formset_factory, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from forim_portal.errors import DomainError
+from forim_portal.form_fields import AmountField, MinuteDateTimeField, keep_untouched
+from forim_portal.forms import DomainCheckedForm
+from forim_portal.money import parse_split_text, split_for_storage
 from forim_portal.uploads import SafeFileField
 from members.choices import Sector
+from members.countries import country_choices
 from members.models import DocumentType, Organisation, OrganisationKind, OrganisationStatus
 
 from .models import Application, BudgetCategory, Call, Criterion, Programme, VisaDecision
-from .services import check_correction_due_on, default_correction_due_on
+from .services import check_call, check_correction_due_on, default_correction_due_on
 from .steps import EDITABLE_STEPS, FUNDING_FIELDS, PROJECT_FIELDS, STEP_LABELS
 
 MAX_AMOUNT = Decimal("9999999.99")
 
 
 def money_field(label, **extra):
-    return forms.DecimalField(
-        label=label, required=False, min_value=Decimal("0"), max_value=MAX_AMOUNT, decimal_places=2, localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-        error_messages={
-            "invalid": _("Saisissez un montant en chiffres, par exemple 1500 ou 1500,50."),
-            "min_value": _("Le montant ne peut pas être négatif."),
-            "max_value": _("Ce montant est trop élevé : vérifiez-le."),
-            "max_decimal_places": _("Deux chiffres après la virgule au maximum (les centimes)."),
-        },
-        **extra,
-    )
+    """An amount of the dossier, read by forim_portal.money.parse_amount (the one reading of money input)."""
+    return AmountField(label=label, required=False, max_amount=MAX_AMOUNT, **extra)
 
 
 class DraftForm(forms.ModelForm):
@@ -68,12 +63,7 @@ class ProjectForm(DraftForm):
         self.fields["sector"] = forms.ChoiceField(
             label=_("Secteur"), required=False, choices=[("", "—")] + [(c, Sector(c).label) for c in codes if c in Sector.values],
         )
-        try:
-            from members.countries import country_choices
-        except ImportError:
-            pass
-        else:
-            self.fields["country"].choices = [("", "—"), *country_choices()]
+        self.fields["country"].choices = [("", "—"), *country_choices()]
         self.fields["duration_months"].widget.attrs.update({"inputmode": "numeric", "min": 1})
         self.fields["duration_months"].error_messages["invalid"] = _("Saisissez un nombre de mois, par exemple 12.")
         self.fields["beneficiaries_count"].error_messages["invalid"] = _("Saisissez un nombre, par exemple 1200.")
@@ -180,6 +170,15 @@ class WithdrawForm(forms.Form):
     comment = forms.CharField(label=_("Pourquoi retirez-vous ce dossier ? (facultatif)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class PublishConsentForm(forms.Form):
+    """After the award: only the laureates-page consent (grants.services.set_publish_consent)."""
+
+    publish_consent = forms.BooleanField(
+        label=_("J'accepte que notre projet soit présenté parmi les lauréats, sur la page publique du FORIM"),
+        required=False,
+    )
+
+
 class CorrectionDueField(forms.DateField):
     """The date by which the association sends its corrections back: today or later, 15 days by default."""
 
@@ -208,25 +207,23 @@ class CorrectionForm(forms.Form):
 
 
 class TrancheField(forms.CharField):
-    """'70, 30' → [70, 30], which must add up to 100."""
+    """'70, 30' (or '33,33 ; 33,33 ; 33,34') → [70, 30], read by forim_portal.money.parse_split_text."""
 
     def prepare_value(self, value):
-        return ", ".join(str(v) for v in value) if isinstance(value, list) else value
+        if isinstance(value, list):
+            separator = " ; " if any(not float(v).is_integer() for v in value) else ", "
+            return separator.join(str(v).replace(".", ",") for v in value)
+        return value
 
     def clean(self, value):
         value = super().clean(value)
-        if not value:
-            return []
         try:
-            parts = [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
-        except ValueError:
-            raise ValidationError(_("Écrivez les pourcentages séparés par des virgules, par exemple : 70, 30.")) from None
-        if any(part <= 0 for part in parts) or sum(parts) != 100:
-            raise ValidationError(_("Les versements doivent être positifs et faire 100 %% au total (ici %(sum)s %%).") % {"sum": sum(parts)})
-        return parts
+            return split_for_storage(parse_split_text(value))
+        except DomainError as error:
+            raise ValidationError(error.message, code=error.code) from None
 
 
-class CallForm(forms.ModelForm):
+class CallForm(DomainCheckedForm):
     sectors = forms.MultipleChoiceField(label=_("Secteurs éligibles"), choices=Sector.choices, widget=forms.CheckboxSelectMultiple, required=False)
     required_documents = forms.MultipleChoiceField(
         label=_("Pièces obligatoires"), choices=[c for c in DocumentType.choices if c[0] != "other"],
@@ -242,32 +239,21 @@ class CallForm(forms.ModelForm):
             "max_duration_months", "eligible_countries", "excluded_countries", "sectors", "required_documents",
             "operator_visa_required", "tranche_split", "reviewers_per_application", "anonymous_review",
         ]
-        widgets = {
-            "opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            "deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            "description": forms.Textarea(attrs={"rows": 3}),
-        }
+        field_classes = {"opens_at": MinuteDateTimeField, "deadline": MinuteDateTimeField}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"opens_at": _("Heure de Paris."), "deadline": _("Heure de Paris. Au-delà, le serveur refuse tout dépôt.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        try:
-            from members.countries import country_choices
-        except ImportError:
-            return
         for name in ("eligible_countries", "excluded_countries"):
             self.fields[name].choices = country_choices()
             self.fields[name].widget.attrs["size"] = 8
 
+    domain_check = staticmethod(check_call)
+
     def clean(self):
-        cleaned = super().clean()
-        opens, deadline = cleaned.get("opens_at"), cleaned.get("deadline")
-        if opens and deadline and deadline <= opens:
-            self.add_error("deadline", _("La date limite doit être après l'ouverture."))
-        low, high = cleaned.get("min_total_budget"), cleaned.get("max_total_budget")
-        if low is not None and high and high < low:
-            self.add_error("max_total_budget", _("Le budget maximal doit être supérieur au budget minimal."))
-        return cleaned
+        super().clean()
+        return keep_untouched(self)
 
 
 CriterionFormSet = inlineformset_factory(

@@ -2,19 +2,24 @@
 corrections, messages and the operator's visa. Views, the API and tasks all call these."""
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from access.permissions import has_perm, require_staff
 from forim_portal.errors import Conflict, DomainError
-from members.models import OrganisationKind
+from forim_portal.money import half_up_cents, parse_amount, parse_percent, parse_split, split_for_storage
+from members.choices import Sector
+from members.models import DocumentType, OrganisationKind
 from members.rules import can_edit_for, is_forim_staff
 from outbox.services import send_after_commit, send_once_marked
 
 from . import workflow
-from .eligibility import CENT, failures
+from .eligibility import failures
 from .models import (
     Application,
     ApplicationDocument,
@@ -24,10 +29,11 @@ from .models import (
     CorrectionRequest,
     Message,
     OperatorVisa,
+    Programme,
     VisaDecision,
 )
 from .rules import acts_for_applicant, edits_for_applicant, is_accompanying_operator
-from .states import EDITABLE_STATES, State
+from .states import EDITABLE_STATES, FUNDED_STATES, State
 from .steps import EDITABLE_STEPS, STEP_CODES, STEP_FIELDS
 
 
@@ -86,7 +92,7 @@ def start_application(*, call, organisation, by):
 def _lock_for_save(application, by, lock_version, step):
     locked = Application.objects.select_for_update(of=("self",)).select_related("last_saved_by", "call", "organisation").get(pk=application.pk)
     _refuse_unless_editable(locked, by, step)
-    if lock_version is not None and int(lock_version) != locked.lock_version:
+    if lock_version is not None and _read_lock_version(lock_version) != locked.lock_version:
         who = locked.last_saved_by or _("un autre utilisateur")
         when = paris_datetime(locked.last_saved_at) if locked.last_saved_at else ""
         raise Conflict(
@@ -98,8 +104,19 @@ def _lock_for_save(application, by, lock_version, step):
     return locked
 
 
+def _read_lock_version(value):
+    """The version a client read with the dossier: a whole number, else a French refusal (never a 500)."""
+    if isinstance(value, bool) or not str(value).strip().removeprefix("-").isdigit():
+        raise DomainError(
+            _("Version du dossier illisible : rechargez la page (ou relisez le dossier) avant d'enregistrer."),
+            code="bad_lock_version", field="lock_version",
+        )
+    return int(value)
+
+
 def line_amount(quantity, unit_cost):
-    return (Decimal(quantity) * Decimal(unit_cost)).quantize(CENT, rounding=ROUND_HALF_UP)
+    """Quantity × unit cost: a computed amount, half-up to the cent (forim_portal.money)."""
+    return half_up_cents(Decimal(quantity) * Decimal(unit_cost))
 
 
 def _first_set(*values):
@@ -162,6 +179,8 @@ def update_draft(*, application, by, values_by_step, lock_version=None, lines=No
                     setattr(locked, name, value)
         if locked is None:
             locked = _lock_for_save(application, by, lock_version, "budget")
+            if lines is None:
+                return {}  # nothing to save: the version was checked, it is not moved
         kept = {}
         if lines is not None:
             _refuse_unless_editable(locked, by, "budget")
@@ -341,6 +360,26 @@ def mark_thread_read(*, application, reader):
     return application.messages.filter(from_staff=from_other_side, read_at__isnull=True).update(read_at=timezone.now())
 
 
+def set_publish_consent(*, application, consent, by):
+    """After the award, the association says whether its project appears among the public laureates.
+
+    Only this field changes (the rest of a funded dossier is frozen); before the award the consent
+    is given with the dossier (its "review" step).
+    """
+    if not has_perm(by, "grants.change_application", application):
+        raise DomainError(_("Seule l'association porteuse peut changer ce choix."), code="forbidden", status=403)
+    if application.status not in FUNDED_STATES:
+        raise DomainError(
+            _("Ce choix se fait dans le dossier jusqu'à l'attribution, puis ici une fois le projet lauréat."),
+            code="not_awarded",
+        )
+    if not isinstance(consent, bool):
+        raise DomainError(_("Répondez par oui ou par non."), code="bad_consent", field="publish_consent")
+    application.publish_consent = consent
+    application.save(update_fields=["publish_consent", "updated_at"])
+    return application
+
+
 def give_visa(*, application, by, decision, comment=""):
     """The accompanying operator gives its visa on a draft, or asks for changes (then a comment is needed)."""
     if not is_accompanying_operator(by, application):
@@ -395,3 +434,118 @@ def resolve_corrections(application, record):
 
 def refuse_after_deadline(application, user, comment):
     _refuse_after_deadline(application, user, comment)
+
+
+# Calls and programmes: the one door for the staff pages, the API and the admin ------------------
+
+CALL_MONEY_FIELDS = ("envelope", "max_grant", "min_total_budget", "max_total_budget")
+CALL_FIELDS = (
+    "programme", "year", "title", "description", "opens_at", "deadline", *CALL_MONEY_FIELDS, "max_grant_share",
+    "min_association_age_months", "max_duration_months", "eligible_countries", "excluded_countries", "sectors",
+    "required_documents", "operator_visa_required", "tranche_split", "reviewers_per_application", "anonymous_review",
+)
+PROGRAMME_FIELDS = ("code", "name", "description", "is_active")
+
+
+def _assign(instance, allowed, fields):
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise DomainError(_("Champ inconnu : %(names)s.") % {"names": ", ".join(unknown)}, code="unknown_field", field=unknown[0])
+    for name, value in fields.items():
+        setattr(instance, name, value)
+
+
+def _model_checks(instance, *, exclude=()):
+    """The model's own field checks (types, lengths, choices, constraints) as a DomainError at the first field."""
+    try:
+        instance.full_clean(exclude=list(exclude))
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise DomainError(messages[0], code="invalid", field=None if field == "__all__" else field) from None
+
+
+CALL_COUNTS = {  # field: (lowest, highest, French label)
+    "year": (2000, 2100, _lazy("L'année")),
+    "min_association_age_months": (0, 1200, _lazy("L'ancienneté minimale")),
+    "max_duration_months": (1, 120, _lazy("La durée maximale")),
+    "reviewers_per_application": (1, 10, _lazy("Le nombre d'évaluateurs par dossier")),
+}
+
+
+def _check_count(call, name):
+    low, high, label = CALL_COUNTS[name]
+    value = getattr(call, name)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise DomainError(
+            _("%(label)s doit être un nombre entier entre %(low)s et %(high)s.") % {"label": label, "low": low, "high": high},
+            code="out_of_range", field=name,
+        )
+
+
+def _check_codes(call, name, allowed):
+    codes = getattr(call, name)
+    if codes in (None, ""):
+        codes = []
+    if not isinstance(codes, list | tuple) or any(not isinstance(code, str) or code not in allowed for code in codes):
+        raise DomainError(
+            _("Choisissez des valeurs de la liste proposée (%(choices)s).") % {"choices": ", ".join(allowed)},
+            code="bad_choice", field=name,
+        )
+    setattr(call, name, list(dict.fromkeys(codes)))
+
+
+def check_call(call):
+    """Every rule on a call's settings, on the unsaved object; normalises its amounts and split.
+
+    Money is read exactly (forim_portal.money); the maximal grant share is a percentage; the
+    split is positive shares summing to 100 (empty: one payment); the deadline is after the
+    opening; the minimal total budget is not above the maximal one (0: no maximum); counts
+    (year, months, reviewers) are whole numbers in range; sectors and documents come from their lists.
+    """
+    for name in CALL_COUNTS:
+        _check_count(call, name)
+    _check_codes(call, "sectors", Sector.values)
+    _check_codes(call, "required_documents", DocumentType.values)
+    for name in CALL_MONEY_FIELDS:
+        setattr(call, name, parse_amount(getattr(call, name), field=name))
+    if call.max_grant <= 0:
+        raise DomainError(_("La subvention maximale doit être positive."), code="not_positive", field="max_grant")
+    call.max_grant_share = parse_percent(call.max_grant_share, field="max_grant_share", label=_("La part maximale du coût total"))
+    if call.max_total_budget and call.min_total_budget > call.max_total_budget:
+        raise DomainError(
+            _("Le budget total minimal (%(min)s €) dépasse le budget total maximal (%(max)s €).")
+            % {"min": call.min_total_budget, "max": call.max_total_budget},
+            code="budget_bounds", field="max_total_budget",
+        )
+    split = call.tranche_split
+    call.tranche_split = [] if split in (None, "", []) else split_for_storage(parse_split(split))
+    if not call.opens_at or not call.deadline:
+        raise DomainError(_("Indiquez la date d'ouverture et la date limite."), code="required", field="deadline" if call.opens_at else "opens_at")
+    if call.deadline <= call.opens_at:
+        raise DomainError(_("La date limite doit être après l'ouverture."), code="bad_dates", field="deadline")
+    _model_checks(call, exclude=["last_reference_number"])
+    return call
+
+
+def save_call(*, by, call=None, **fields):
+    """Create or change a call (staff only): every rule checked by `check_call`, then saved."""
+    require_staff(by)
+    call = call or Call()
+    _assign(call, CALL_FIELDS, fields)
+    check_call(call)
+    call.save()
+    return call
+
+
+def save_programme(*, by, programme=None, **fields):
+    """Create or change a programme (staff only); its code prefixes every reference, so it stays unique."""
+    require_staff(by)
+    programme = programme or Programme()
+    _assign(programme, PROGRAMME_FIELDS, fields)
+    programme.code = (programme.code or "").strip()
+    programme.name = (programme.name or "").strip()
+    if not programme.name:
+        raise DomainError(_("Indiquez le nom du programme."), code="required", field="name")
+    _model_checks(programme)
+    programme.save()
+    return programme

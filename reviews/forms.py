@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from forim_portal.form_fields import AmountField
 from grants.forms import CorrectionDueField
 from grants.models import Call
 
@@ -58,5 +59,5 @@ class SessionForm(forms.ModelForm):
 
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Décision"), choices=Outcome.choices)
-    amount = forms.DecimalField(label=_("Montant attribué (€)"), required=False, min_value=0, decimal_places=2, max_digits=12)
+    amount = AmountField(label=_("Montant attribué (€)"), required=False)  # read by forim_portal.money.parse_amount
     reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,27 +1,31 @@
 """Writes of the instruction: checks, opinions, assignments, scores, committee decisions, notes.
 
-Every state change of a dossier goes through `grants.workflow.fire`; the committee guards
-registered in `ReviewsConfig.ready()` refuse award/reject/defer unless `record_decision` is
-the caller (a decision recorded in an open session).
+Every state change of a dossier goes through `grants.workflow.fire`, and of a committee
+session through `lifecycle.engine.fire`; the committee guards registered in
+`ReviewsConfig.ready()` refuse award/reject/defer unless the matching `CommitteeDecision`
+row was saved in an open session since the dossier was put before the committee
+(`record_decision` saves it, then fires, in one transaction).
 """
 
-import contextvars
-from contextlib import contextmanager
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
+from access.permissions import require_staff
 from accounts.models import Role
 from forim_portal.errors import DomainError
+from forim_portal.money import half_up_cents, parse_amount
 from grants import workflow
-from grants.models import Application
+from grants.eligibility import check_application
+from grants.models import Application, Call
 from grants.rules import is_accompanying_operator
 from grants.states import FUNDED_STATES, State
+from lifecycle.engine import fire
 from members.models import Membership, NetworkLink
-from members.rules import is_forim_staff
 
 from .models import (
     HUMAN_CHECKS,
@@ -40,30 +44,16 @@ from .models import (
     StaffNote,
 )
 
-CENT = Decimal("0.01")
 SCORE_SCALE = Decimal("20")
 SPREAD_THRESHOLD = Decimal("4.00")  # points out of 20 between the highest and lowest review
 REVIEWABLE_STATES = {State.ADMISSIBLE, State.UNDER_REVIEW}
 OPINION_STATES = {State.SUBMITTED, State.CORRECTIONS_REQUESTED, State.ADMISSIBLE, State.UNDER_REVIEW, State.READY_FOR_COMMITTEE}
 
 
-def _require_staff(user):
-    if not is_forim_staff(user):
-        raise DomainError(_("Réservé à l'équipe du FORIM."), code="forbidden", status=403)
-
-
-def money(value):
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 # --- admissibility -----------------------------------------------------------------------
 
 def automatic_checks(application):
-    """The call's rules evaluated on the dossier (grants.eligibility), or [] if not available."""
-    try:
-        from grants.eligibility import check_application
-    except ImportError:
-        return []
+    """The call's rules evaluated on the dossier (grants.eligibility)."""
     return list(check_application(application))
 
 
@@ -79,7 +69,7 @@ def checklist(application):
 
 def save_checklist(*, application, by, checked_codes, notes=None):
     """Tick the human checks staff made (the others are unticked)."""
-    _require_staff(by)
+    require_staff(by)
     notes = notes or {}
     now = timezone.now()
     for item in checklist(application):
@@ -96,7 +86,7 @@ ADMISSIBLE, INADMISSIBLE, CORRECTIONS = "admissible", "inadmissible", "correctio
 
 def decide_admissibility(*, application, by, outcome, reason="", sections=(), expected_state=None, due_on=None):
     """Close the admissibility check: admissible (every human check ticked), inadmissible (reason) or corrections."""
-    _require_staff(by)
+    require_staff(by)
     reason = (reason or "").strip()
     if outcome == ADMISSIBLE:
         # a dossier in another state is refused by the workflow itself (illegal move or someone was faster)
@@ -173,7 +163,7 @@ def reviewers():
 
 def assign_reviewer(*, application, reviewer, by):
     """Staff ask a reviewer to score a dossier; conflicts of interest are refused."""
-    _require_staff(by)
+    require_staff(by)
     if reviewer.role != Role.REVIEWER or not reviewer.is_active:
         raise DomainError(_("%(user)s n'est pas évaluateur.") % {"user": reviewer}, code="not_reviewer", field="reviewer")
     if application.status not in REVIEWABLE_STATES:
@@ -194,7 +184,7 @@ def assign_reviewer(*, application, reviewer, by):
 
 
 def unassign_reviewer(*, assignment, by):
-    _require_staff(by)
+    require_staff(by)
     review = getattr(assignment, "review", None)
     if review is not None and review.is_submitted:
         raise DomainError(_("Cette évaluation est déjà envoyée : elle ne peut plus être retirée."), code="review_submitted")
@@ -206,7 +196,7 @@ def spread_reviewers(*, applications, by, reviewer_pool=None):
 
     Returns (assignments created, [dossiers still short of reviewers]).
     """
-    _require_staff(by)
+    require_staff(by)
     pool = list(reviewer_pool if reviewer_pool is not None else reviewers())
     load = dict(
         ReviewAssignment.objects.filter(reviewer__in=pool).values_list("reviewer_id").annotate(n=Count("id")).order_by()
@@ -254,7 +244,7 @@ def review_score(values_by_criterion):
     if not total_weight:
         return None
     weighted = sum((criterion.weight * Decimal(value) / criterion.scale_max for criterion, value in values_by_criterion.items()), Decimal(0))
-    return money(weighted / total_weight * SCORE_SCALE)
+    return half_up_cents(weighted / total_weight * SCORE_SCALE)
 
 
 def application_score(application):
@@ -262,7 +252,7 @@ def application_score(application):
     marks = list(
         Review.objects.filter(assignment__application=application, submitted_at__isnull=False, score__isnull=False).values_list("score", flat=True)
     )
-    return money(sum(marks) / len(marks)) if marks else None
+    return half_up_cents(sum(marks) / len(marks)) if marks else None
 
 
 def is_spread_large(marks):
@@ -325,7 +315,7 @@ def save_review(*, assignment, by, scores, recommendation="", comment="", submit
 
 def share_review(*, review, by, shared):
     """FORIM decides whether the association may read a submitted review."""
-    _require_staff(by)
+    require_staff(by)
     if shared and not review.is_submitted:
         raise DomainError(_("Seule une évaluation envoyée peut être partagée."), code="not_submitted")
     review.shared_with_applicant = bool(shared)
@@ -338,8 +328,8 @@ def share_review(*, review, by, shared):
 def envelope_summary(call):
     """The call's envelope, the total already awarded and what is left."""
     awarded = Application.objects.filter(call=call, status__in=FUNDED_STATES).aggregate(total=Sum("awarded_amount"))["total"]
-    awarded = money(awarded or 0)
-    return {"envelope": call.envelope, "awarded": awarded, "remaining": money(call.envelope - awarded)}
+    awarded = awarded or Decimal("0.00")
+    return {"envelope": call.envelope, "awarded": awarded, "remaining": call.envelope - awarded}
 
 
 def euros(amount):
@@ -348,61 +338,59 @@ def euros(amount):
     return french_euros(amount)
 
 
-def award_ceiling(application):
-    """The most the call's rules allow for this dossier: max grant and max share of total cost."""
-    from grants.eligibility import budget_total, grant_ceiling
+def _cost_total(application):
+    from grants.eligibility import budget_total
 
-    total = budget_total(application) or application.funding_total
-    return grant_ceiling(application.call, total)
+    return budget_total(application) or application.funding_total
+
+
+def award_ceiling(application):
+    """The most the call's rules allow for this dossier, in cents: max grant and max share of total cost."""
+    from grants.eligibility import grant_ceiling
+
+    return grant_ceiling(application.call, _cost_total(application))
 
 
 def open_session(*, call, date, by, place="", members_present=""):
-    _require_staff(by)
+    require_staff(by)
     if date is None:
         raise DomainError(_("Indiquez la date de la séance."), code="required", field="date")
     return CommitteeSession.objects.create(call=call, date=date, place=place.strip(), members_present=members_present.strip(), created_by=by)
 
 
 def close_session(*, session, by):
-    """Close a session: no more decisions; its minutes are generated."""
-    _require_staff(by)
-    if not session.is_open:
-        raise DomainError(_("Cette séance est déjà clôturée."), code="closed")
-    session.status = SessionStatus.CLOSED
-    session.closed_at = timezone.now()
-    session.save(update_fields=["status", "closed_at"])
-    from documents.services import request_document
-
-    request_document(kind="minutes", target=session, user=by)
+    """Close a session: no more decisions; its minutes are generated (an effect of the move)."""
+    require_staff(by)
+    fire(session, "close", by=by)
     return session
 
 
-_deciding = contextvars.ContextVar("committee_decision", default=None)
+def committee_guard(outcome):
+    """The guard on award/reject/defer: the committee's decision `outcome` is on record.
 
-
-@contextmanager
-def committee_decision(application_id):
-    """Inside this block the committee guards let award/reject/defer through for this dossier.
-
-    `record_decision` is its one caller in the portal; tests of other apps may use it to stand in for a session.
+    The fact it reads is explicit and checkable: a `CommitteeDecision` with this outcome, in a
+    session still open, taken since the dossier was last put before the committee.
     """
-    token = _deciding.set(application_id)
-    try:
-        yield
-    finally:
-        _deciding.reset(token)
 
-
-_committee_decision = committee_decision  # older name, used by the awards tests
-
-
-def require_committee(application, user, comment):
-    """Guard on award/reject/defer: only a decision recorded in an open committee session."""
-    if _deciding.get() != application.pk:
-        raise DomainError(
-            _("Cette décision se prend en comité : enregistrez-la dans une séance ouverte du comité (CEP)."),
-            code="outside_committee",
+    def require_committee(application, user, comment):
+        presented_at = (
+            application.transitions.filter(to_state=State.READY_FOR_COMMITTEE).order_by("-at", "-id").values_list("at", flat=True).first()
         )
+        decisions = CommitteeDecision.objects.filter(application=application, session__status=SessionStatus.OPEN)
+        if presented_at is not None:
+            decisions = decisions.filter(decided_at__gte=presented_at)
+        latest = decisions.order_by("-decided_at", "-id").first()
+        if latest is None or latest.outcome != outcome:
+            raise DomainError(
+                _("Cette décision se prend en comité : enregistrez-la dans une séance ouverte du comité (CEP)."),
+                code="outside_committee",
+            )
+
+    require_committee.description = lazy(
+        lambda: _("Décision « %(outcome)s » enregistrée dans une séance ouverte du comité (CEP)") % {"outcome": Outcome(outcome).label},
+        str,
+    )()
+    return require_committee
 
 
 def require_amount_within_rules(application, user, comment):
@@ -410,8 +398,10 @@ def require_amount_within_rules(application, user, comment):
     amount = application.awarded_amount
     if amount is None or amount <= 0:
         raise DomainError(_("Indiquez le montant attribué."), code="amount_required", field="amount")
-    ceiling = award_ceiling(application)
-    if amount > ceiling:
+    from grants.eligibility import exceeds_call_rules
+
+    if exceeds_call_rules(application.call, amount, _cost_total(application)):
+        ceiling = award_ceiling(application)
         raise DomainError(
             _("Le montant attribué (%(amount)s) dépasse ce que permettent les règles de l'appel pour ce dossier (%(ceiling)s : plafond et part maximale du coût total).")
             % {"amount": euros(amount), "ceiling": euros(ceiling)},
@@ -432,7 +422,7 @@ def record_decision(*, session, application, by, outcome, reason, amount=None, e
     `expected_state` is the state the decider saw (default: the object's); two people
     deciding the same dossier: the second gets the workflow's Conflict.
     """
-    _require_staff(by)
+    require_staff(by)
     expected_state = expected_state or application.status
     if not session.is_open:
         raise DomainError(_("Cette séance est clôturée : aucune décision ne peut y être ajoutée."), code="session_closed")
@@ -443,21 +433,17 @@ def record_decision(*, session, application, by, outcome, reason, amount=None, e
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Indiquez le motif de la décision."), code="comment_required", field="reason")
-    if outcome == Outcome.AWARD:
-        try:
-            amount = money(amount)
-        except (TypeError, ValueError, ArithmeticError):
-            raise DomainError(_("Indiquez le montant attribué en euros."), code="amount_required", field="amount") from None
-    else:
-        amount = None
+    amount = parse_amount(amount, allow_zero=False) if outcome == Outcome.AWARD else None
     with transaction.atomic():
+        # The envelope guard sums the call's awards: lock the call first, so two awards decided
+        # at the same instant are checked one after the other and never both pass.
+        Call.objects.select_for_update().get(pk=application.call_id)
         if outcome == Outcome.AWARD:
             Application.objects.filter(pk=application.pk).update(awarded_amount=amount)
         decision = CommitteeDecision.objects.create(
             session=session, application=application, outcome=outcome, amount=amount, reason=reason, decided_by=by
         )
-        with committee_decision(application.pk):
-            workflow.fire(application, outcome, by=by, comment=reason, expected_state=expected_state)
+        workflow.fire(application, outcome, by=by, comment=reason, expected_state=expected_state)
     return decision
 
 
@@ -468,7 +454,7 @@ ADMISSIBILITY_OUTCOMES = {"declare_admissible": ADMISSIBLE, "declare_inadmissibl
 
 def fire_transition(*, application, by, name, comment="", expected_state=None, sections=(), due_on=None):
     """One door for the staff pages and the API; corrections go through grants.services."""
-    _require_staff(by)
+    require_staff(by)
     outcome = ADMISSIBILITY_OUTCOMES.get(name)
     if outcome:
         return decide_admissibility(
@@ -486,7 +472,7 @@ def fire_transition(*, application, by, name, comment="", expected_state=None, s
 
 def bulk_fire(*, applications, by, name, comment=""):
     """Move several dossiers at once; each refusal is reported, the others go through."""
-    _require_staff(by)
+    require_staff(by)
     moved, refused = [], []
     for application in applications:
         try:
@@ -499,7 +485,7 @@ def bulk_fire(*, applications, by, name, comment=""):
 
 
 def add_note(*, application, by, body):
-    _require_staff(by)
+    require_staff(by)
     body = (body or "").strip()
     if not body:
         raise DomainError(_("Écrivez la note avant de l'enregistrer."), code="empty", field="body")

@@ -33,18 +33,30 @@ def test_grant_above_call_maximum(draft, call):
     assert "10\u202f000,00 €" in result.message
 
 
-def test_grant_share_rounds_half_up_to_the_cent(draft, call):
-    # 70 % of 20 000.01 = 14 000.007 -> 14 000.01 (half-up): a 14 000.01 grant is allowed, 14 000.02 is not
+def test_grant_share_compares_exact_values(draft, call):
+    # 70 % of 20 000.01 = 14 000.007: a 14 000.00 grant is allowed; 14 000.01 is above 70 % (the limit is
+    # compared exactly, not rounded half-up to 14 000.01 first), and the message shows the largest amount allowed
     draft.budget_lines.filter(category="in_kind").update(unit_cost=Decimal("2000.01"), amount=Decimal("2000.01"))
     draft.own_funds = Decimal("4000.00")
+    draft.amount_requested = Decimal("14000.00")
+    draft.in_kind = Decimal("2000.01")
+    draft.save()
+    assert "grant_share" not in failed(draft)
     draft.amount_requested = Decimal("14000.01")
     draft.in_kind = Decimal("2000.00")
     draft.save()
-    assert "grant_share" not in failed(draft)
-    draft.amount_requested = Decimal("14000.02")
-    draft.in_kind = Decimal("1999.99")
+    assert "14\u202f000,00 €" in failed(draft)["grant_share"].message
+
+
+def test_grant_share_70_04_of_100_05_is_above_70_percent(draft, call):
+    draft.budget_lines.all().delete()
+    draft.budget_lines.create(category="investment", label="Pompe", quantity=1, unit_cost=Decimal("100.05"), amount=Decimal("100.05"))
+    draft.amount_requested, draft.own_funds, draft.in_kind = Decimal("70.04"), Decimal("30.01"), Decimal("0")
     draft.save()
-    assert "14\u202f000,01 €" in failed(draft)["grant_share"].message
+    assert "grant_share" in failed(draft)
+    draft.amount_requested, draft.own_funds = Decimal("70.03"), Decimal("30.02")
+    draft.save()
+    assert "grant_share" not in failed(draft)
 
 
 def test_total_budget_bounds(draft, call):

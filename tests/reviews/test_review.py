@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from forim_portal.errors import DomainError
+from forim_portal.money import half_up_cents
 from grants.models import Application
 from grants.states import State
 from members.models import NetworkLink
@@ -72,7 +73,7 @@ def test_rounding_is_half_up_to_the_cent(call):
     first, second = call.criteria.all()
     first.weight, second.weight = Decimal("1"), Decimal("2")
     assert services.review_score({first: 1, second: 2}) == Decimal("6.67")  # (0.2 + 0.8) / 3 * 20 = 6.666…
-    assert services.money(Decimal("2.345")) == Decimal("2.35")  # half-up, not banker's rounding
+    assert half_up_cents(Decimal("2.345")) == Decimal("2.35")  # half-up, not banker's rounding
 
 
 def test_an_unassigned_reviewer_cannot_score_nor_read(make, staff_user, reviewers, client):
