@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from forim_portal.errors import DomainError
 from forim_portal.queue import delay_on_commit
+from lifecycle.engine import fire
 
 from .models import DocumentJob, JobStatus
 from .registry import get_kind
@@ -37,12 +38,9 @@ def request_document(*, kind, target, user=None, variant="", check_permission=Tr
         if not created:
             if job.status in {JobStatus.QUEUED, JobStatus.RUNNING}:
                 return job  # already on its way: a double click queues nothing more
-            job.status = JobStatus.QUEUED
-            job.error = ""
-            job.attempts = 0
-            job.progress_done = job.progress_total = 0
-            job.requested_by = user or job.requested_by
-            job.save(update_fields=["status", "error", "attempts", "progress_done", "progress_total", "requested_by"])
+            fire(job, "requeue", by=user, values={
+                "error": "", "attempts": 0, "progress_done": 0, "progress_total": 0, "requested_by": user or job.requested_by,
+            })
         from .tasks import generate_document
 
         delay_on_commit(generate_document, job.pk)
@@ -62,9 +60,11 @@ def run_job(job_id):
     if job is None or job.status == JobStatus.DONE:
         return job
     spec = get_kind(job.kind)
-    DocumentJob.objects.filter(pk=job.pk).update(
-        status=JobStatus.RUNNING, started_at=timezone.now(), attempts=job.attempts + 1, error=""
-    )
+    try:
+        fire(job, "start", by=None, values={"attempts": job.attempts + 1})  # a retry starts again from "running"
+    except DomainError:  # another run finished it meanwhile
+        job.refresh_from_db()
+        return job
     target = job.target
     if target is None:
         mark_failed(job.pk, _("L'objet de ce document n'existe plus."))
@@ -73,31 +73,35 @@ def run_job(job_id):
     job.refresh_from_db()
     old_name = job.file.name if job.file else None
     job.file.save(filename, ContentFile(content), save=False)
-    job.filename = filename
-    job.status = JobStatus.DONE
-    job.finished_at = timezone.now()
-    job.save(update_fields=["file", "filename", "status", "finished_at"])
+    try:
+        fire(job, "finish", by=None, values={"file": job.file.name, "filename": filename})
+    except DomainError:  # a concurrent run finished first: keep its file, drop this one
+        job.file.storage.delete(job.file.name)
+        job.refresh_from_db()
+        return job
     if old_name and old_name != job.file.name:
         job.file.storage.delete(old_name)
     return job
 
 
 def mark_failed(job_id, reason):
-    DocumentJob.objects.filter(pk=job_id).update(status=JobStatus.FAILED, error=reason[:2000], finished_at=timezone.now())
+    """The worker gave up on a job: it says why. A job already finished stays as it is."""
+    job = DocumentJob.objects.filter(pk=job_id).first()
+    if job is None:
+        return False
+    try:
+        fire(job, "fail", by=None, values={"error": str(reason)[:2000]})
+    except DomainError as refusal:
+        logger.info("Job %s not marked failed: %s", job_id, refusal.message)
+        return False
+    return True
 
 
 def fail_stuck_jobs(*, older_than_seconds=1800):
     """A job 'running' far past the time limit lost its worker: say so instead of spinning."""
     limit = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
-    return DocumentJob.objects.filter(status=JobStatus.RUNNING, started_at__lt=limit).update(
-        status=JobStatus.FAILED, error=_("Le traitement a été interrompu. Relancez la génération."), finished_at=timezone.now()
-    )
-
-
-def can_view_job(user, job):
-    spec = get_kind(job.kind)
-    target = job.target
-    return target is not None and bool(spec.can_view(user, target))
+    stuck = DocumentJob.objects.filter(status=JobStatus.RUNNING, started_at__lt=limit).values_list("pk", flat=True)
+    return sum(mark_failed(job_id, _("Le traitement a été interrompu. Relancez la génération.")) for job_id in list(stuck))
 
 
 def requeue_lost_jobs(*, older_than_seconds=600):

@@ -9,9 +9,11 @@ from django.utils.translation import gettext as _
 
 from forim_portal.errors import DomainError
 from grants.states import FUNDED_STATES
+from lifecycle.engine import fire
 from members.rules import can_edit_for, is_forim_staff, organisation_ids
 from outbox.services import send_after_commit, send_once_marked
 
+from .machines import MARK_FOR_STATUS, ORGANISER, PARTICIPANT, REGISTRATION
 from .models import (
     ACTIVE_STATUSES,
     Audience,
@@ -113,9 +115,7 @@ def register(*, event, by, organisation=None, name="", email="", now=None):
 
 
 def can_cancel(user, registration):
-    return registration.user_id == user.pk or can_manage_event(user, registration.event) or (
-        registration.organisation_id is not None and can_edit_for(user, registration.organisation)
-    )
+    return bool(REGISTRATION.actor_kinds(user, registration) & {PARTICIPANT, ORGANISER})
 
 
 def cancel_registration(*, registration, by, now=None):
@@ -124,14 +124,9 @@ def cancel_registration(*, registration, by, now=None):
         raise DomainError(_("Inscription introuvable."), code="not_found", status=404)
     now = now or timezone.now()
     with transaction.atomic():
-        Event.objects.select_for_update().get(pk=registration.event_id)
-        registration = Registration.objects.get(pk=registration.pk)
-        if registration.status == RegistrationStatus.CANCELLED:
-            raise DomainError(_("Cette inscription est déjà annulée."), code="already_cancelled")
-        freed_place = registration.status == RegistrationStatus.CONFIRMED
-        registration.status = RegistrationStatus.CANCELLED
-        registration.cancelled_at = now
-        registration.save(update_fields=["status", "cancelled_at"])
+        Event.objects.select_for_update().get(pk=registration.event_id)  # places are counted under the event's lock
+        record = fire(registration, "cancel", by=by, values={"cancelled_at": now})
+        freed_place = record.from_state == RegistrationStatus.CONFIRMED
         promoted = _fill_places(registration.event, now=now) if freed_place else []
     return registration, promoted
 
@@ -147,10 +142,7 @@ def _fill_places(event, *, now):
     waiting = event.registrations.filter(status=RegistrationStatus.WAITING).order_by("created_at", "pk")
     promoted = list(waiting if free is None else waiting[:free])
     for registration in promoted:
-        registration.status = RegistrationStatus.CONFIRMED
-        registration.promoted_at = now
-        registration.save(update_fields=["status", "promoted_at"])
-        _queue_email(registration, "promoted")
+        fire(registration, "promote", by=None, values={"promoted_at": now})  # the machine e-mails the person
     return promoted
 
 
@@ -238,10 +230,9 @@ def mark_invitation(*, invitation, by, status, represented_by="", diploma_handed
     if diploma_handed and status not in (InvitationStatus.PRESENT, InvitationStatus.REPRESENTED):
         raise DomainError(_("Un diplôme ne peut être remis qu'à un lauréat présent ou représenté."),
                           code="diploma_absent", field="diploma_handed")
-    invitation.status = status
-    invitation.represented_by = represented_by if status == InvitationStatus.REPRESENTED else ""
-    invitation.diploma_handed = diploma_handed
-    invitation.marked_at = now or timezone.now()
-    invitation.marked_by = by
-    invitation.save(update_fields=["status", "represented_by", "diploma_handed", "marked_at", "marked_by"])
+    fire(invitation, MARK_FOR_STATUS[status], by=by, values={
+        "represented_by": represented_by if status == InvitationStatus.REPRESENTED else "",
+        "diploma_handed": diploma_handed,
+        "marked_at": now or timezone.now(),
+    })
     return invitation

@@ -10,29 +10,27 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from access import visibility
+from access.permissions import has_perm, visible_or_404
 from forim_portal.errors import DomainError
 from forim_portal.exports import export_response
 
 from . import selectors, services
 from .forms import EventForm, InvitationMarkForm, RegistrationForm
 from .ics import calendar_bytes
-from .models import Event, EventKind, InvitationStatus, Registration, RegistrationStatus
-from .rules import can_create_events, can_manage_event, visible_events
+from .models import Event, EventKind, InvitationStatus, RegistrationStatus
+from .rules import can_create_events
 
 
 def _visible_event(request, pk):
     """An event this user may see, or 404 (same answer as a missing one)."""
-    event = visible_events(request.user, Event.objects.select_related("organiser", "call")).filter(pk=pk).first()
-    if event is None:
-        raise Http404
-    return event
+    return visible_or_404(visibility.events(request.user).select_related("organiser", "call"), pk=pk)
 
 
 def _managed_event(request, pk):
-    event = _visible_event(request, pk)
-    if not can_manage_event(request.user, event):
-        raise Http404
-    return event
+    """An event this user runs, or 404 (organisers' pages are not shown to participants)."""
+    events = visibility.managed_events(request.user, visibility.events(request.user))
+    return visible_or_404(events.select_related("organiser", "call"), pk=pk)
 
 
 def _ics_response(events, filename, name):
@@ -61,7 +59,7 @@ def event_ics(request, pk):
 def _detail_context(request, event, form=None):
     figures = selectors.with_counts(Event.objects.filter(pk=event.pk)).get()
     closes_at = services.registration_closes_at(event)
-    context = {"event": event, "figures": figures, "manage": can_manage_event(request.user, event),
+    context = {"event": event, "figures": figures, "manage": has_perm(request.user, "events.manage_event", event),
                "closes_at": closes_at, "registration_open": timezone.now() < closes_at}
     if request.user.is_authenticated:
         context["mine"] = list(selectors.my_registrations(request.user, event))
@@ -102,7 +100,7 @@ def register(request, pk):
 @login_required
 @require_POST
 def cancel(request, pk):
-    registration = get_object_or_404(Registration.objects.select_related("event"), pk=pk)
+    registration = visible_or_404(visibility.registrations(request.user).select_related("event"), pk=pk)
     _visible_event(request, registration.event_id)
     if not services.can_cancel(request.user, registration):
         raise Http404
@@ -118,7 +116,7 @@ def cancel(request, pk):
 def event_form(request, pk=None):
     event = _managed_event(request, pk) if pk else None
     if event is None and not can_create_events(request.user):
-        raise PermissionDenied
+        raise PermissionDenied(_("Seuls l'équipe du FORIM et les réseaux validés créent des événements."))
     form = EventForm(request.POST or None, instance=event, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -193,7 +191,7 @@ def ceremony(request, pk):
     event = _visible_event(request, pk)
     if event.kind != EventKind.CEREMONY:
         raise Http404
-    manage = can_manage_event(request.user, event)
+    manage = has_perm(request.user, "events.manage_event", event)
     invitations = list(selectors.ceremony_invitations(event)) if manage else []
     return render(request, "events/ceremony.html", {
         "event": event, "figures": selectors.ceremony_figures(event), "invitations": invitations, "manage": manage,
@@ -229,13 +227,11 @@ def ceremony_mark(request, pk, invitation_pk):
     else:
         error_message = _("Choisissez une présence.")
     if request.htmx:
-        if error_message:
-            # keep what was typed: the row is rendered with the submitted values
-            invitation.status = request.POST.get("status", invitation.status)
-            invitation.represented_by = request.POST.get("represented_by", "")
         # a refused row comes back as 400 with its message and the typed values (base.html lets htmx swap 4xx)
+        typed = {"status": request.POST.get("status", invitation.status), "represented_by": request.POST.get("represented_by", "")}
         return render(request, "events/ceremony_row.html", {
-            "event": event, "i": invitation, "error": error_message, "figures": selectors.ceremony_figures(event),
+            "event": event, "i": invitation, "typed": typed if error_message else None, "error": error_message,
+            "figures": selectors.ceremony_figures(event),
             "oob_figures": True, "statuses": InvitationStatus.choices,
         }, status=400 if error_message else 200)
     if error_message:
@@ -247,8 +243,8 @@ def ceremony_mark(request, pk, invitation_pk):
 def attendance(request):
     """Attendance figures per event, per organisation and per region, for the events this user runs."""
     events = selectors.managed_events(request.user)
-    if not request.user.is_forim_staff and not events.exists():
-        raise PermissionDenied
+    if not visibility.is_staff(request.user) and not events.exists():
+        raise PermissionDenied(_("Cette page est réservée aux organisateurs d'événements."))
     return render(request, "events/attendance.html", {
         "by_event": selectors.attendance_by_event(events),
         "by_organisation": selectors.attendance_by_organisation(events),

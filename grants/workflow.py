@@ -1,41 +1,29 @@
-"""The dossier workflow, declared once, and the one door every state change goes through.
+"""The dossier workflow, declared once on the lifecycle engine, and its one door.
 
 `TRANSITIONS` is data (states, allowed moves, who may fire each, who is told); `fire()`
-checks a move, saves it, writes the audit entry and queues the e-mails after commit.
-Other apps add conditions (`register_guard`) and consequences (`register_effect`)
+checks a move, saves it, writes the audit entry (`grants.Transition`) and queues the e-mails
+after commit: it is `lifecycle.engine.Machine.fire`, the door every declared state machine
+shares. Other apps add conditions (`register_guard`) and consequences (`register_effect`)
 instead of changing the status themselves: nothing else writes `Application.status`.
 """
 
-from collections import defaultdict
-from dataclasses import dataclass
-
-from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from forim_portal.errors import Conflict, DomainError
+from access.rules import is_forim_staff
+from lifecycle.engine import NOW, SYSTEM, Machine, TransitionSpec, transition  # noqa: F401  (re-exported)
 
 from .models import Application, Transition
 from .rules import edits_for_applicant, is_accompanying_operator
 from .states import State
 
-APPLICANT, STAFF, OPERATOR, SYSTEM = "applicant", "staff", "operator", "system"
-
-
-@dataclass(frozen=True)
-class TransitionSpec:
-    name: str
-    label: str
-    sources: frozenset
-    target: str
-    actors: frozenset
-    notify: frozenset = frozenset({APPLICANT})
-    comment_required: bool = False
+APPLICANT, STAFF, OPERATOR = "applicant", "staff", "operator"
 
 
 def _spec(name, label, sources, target, actors, **extra):
-    return TransitionSpec(name, label, frozenset(sources), target, frozenset(actors), **extra)
+    extra.setdefault("notify", {APPLICANT})
+    if name in {"submit", "resubmit"}:
+        extra["writes"] = {"submitted_at": NOW}
+    return transition(name, label, sources, target, actors, **extra)
 
 
 PRE_DECISION = [State.SUBMITTED, State.CORRECTIONS_REQUESTED, State.ADMISSIBLE, State.UNDER_REVIEW]
@@ -64,28 +52,13 @@ TRANSITIONS = {
     ]
 }
 
-_guards = defaultdict(list)
-_effects = defaultdict(list)
-
-
-def register_guard(transition_name, guard):
-    """`guard(application, user, comment)` raises DomainError to refuse the move."""
-    if guard not in _guards[transition_name]:
-        _guards[transition_name].append(guard)
-
-
-def register_effect(transition_name, effect):
-    """`effect(application, record)` runs inside the transaction, after the move is saved."""
-    if effect not in _effects[transition_name]:
-        _effects[transition_name].append(effect)
-
 
 def actor_kinds(user, application):
     """The workflow roles this user holds on this dossier."""
     if user is None:
         return {SYSTEM}
     kinds = set()
-    if user.is_forim_staff:
+    if is_forim_staff(user):
         kinds.add(STAFF)
     if edits_for_applicant(user, application):
         kinds.add(APPLICANT)
@@ -94,75 +67,68 @@ def actor_kinds(user, application):
     return kinds
 
 
+class TransitionAudit:
+    """The dossier's audit trail stays `grants.Transition` (its history page, exports and e-mails read it)."""
+
+    def write(self, machine, application, *, spec, from_state, by, comment, at):
+        return Transition.objects.create(
+            application=application, name=spec.name, from_state=from_state, to_state=spec.target, by=by, at=at, comment=comment
+        )
+
+    def history(self, machine, application):
+        return application.transitions.select_related("by").order_by("at", "id")
+
+    def last(self, machine, application):
+        return application.transitions.select_related("by").order_by("-at", "-id").first()
+
+
+def _count_version(application, spec, by, comment):
+    application.lock_version += 1
+    return ["lock_version", "updated_at"]
+
+
+def queue_emails(application, record):
+    """E-mail to the audiences of the move, each in their language, after commit."""
+    from .notifications import queue_transition_emails
+
+    queue_transition_emails(record)
+
+
+MACHINE = Machine(
+    name="dossier",
+    label=gettext_lazy("Dossier de demande de subvention"),
+    model=Application,
+    states=State,
+    transitions=list(TRANSITIONS.values()),
+    actor_kinds=actor_kinds,
+    actor_labels={APPLICANT: gettext_lazy("Association"), OPERATOR: gettext_lazy("Opérateur d'appui"), STAFF: gettext_lazy("Équipe FORIM")},
+    audit=TransitionAudit(),
+    notices=[queue_emails],
+    stamp=_count_version,
+    copy_back=("status", "lock_version", "submitted_at", "reference", "awarded_amount", "updated_at"),
+    messages={
+        "illegal": gettext_lazy("Action « %(action)s » impossible : le dossier est « %(state)s »."),
+        "forbidden": gettext_lazy("Vous n'avez pas le droit de faire l'action « %(action)s » sur ce dossier."),
+        "stale": gettext_lazy("Ce dossier vient d'être modifié par %(who)s : il est maintenant « %(state)s ». Rechargez la page."),
+    },
+    initial=[State.DRAFT],
+    position=0,
+    description=gettext_lazy("Du brouillon à la clôture du projet : dépôt, recevabilité, évaluation, comité, convention, réalisation."),
+)
+register_guard = MACHINE.register_guard
+register_effect = MACHINE.register_effect
+graph = MACHINE.graph
+
+
 def available_transitions(application, user):
     """The moves this user could try now (guards are checked when fired)."""
-    kinds = actor_kinds(user, application)
-    return [
-        spec for spec in TRANSITIONS.values() if application.status in spec.sources and spec.actors & kinds
-    ]
-
-
-def _refuse_illegal(spec, locked, expected_state):
-    current = State(locked.status).label
-    if expected_state and locked.status != expected_state:
-        last = locked.transitions.select_related("by").order_by("-at", "-id").first()
-        who = last.by if last and last.by else _("un autre utilisateur")
-        raise Conflict(
-            _("Ce dossier vient d'être modifié par %(who)s : il est maintenant « %(state)s ». Rechargez la page.")
-            % {"who": who, "state": current},
-            code="stale_state",
-        )
-    raise DomainError(
-        _("Action « %(action)s » impossible : le dossier est « %(state)s ».") % {"action": spec.label, "state": current},
-        code="illegal_transition",
-    )
+    return MACHINE.available(application, user)
 
 
 def fire(application, name, *, by, comment="", expected_state=None):
-    """Move a dossier through transition `name`. Returns the audit record.
+    """Move a dossier through transition `name`. Returns the audit record (`grants.Transition`).
 
-    `by` is the acting user (None for the system). `expected_state` is the state the
-    user saw; if someone moved the dossier meanwhile, the second actor gets a Conflict.
+    `by` is the acting user (None for the system). `expected_state` is the state the user saw;
+    if someone moved the dossier meanwhile, the second actor gets a Conflict.
     """
-    spec = TRANSITIONS.get(name)
-    if spec is None:
-        raise DomainError(_("Action inconnue : %(name)s.") % {"name": name}, code="unknown_transition")
-    comment = (comment or "").strip()
-    with transaction.atomic():
-        locked = Application.objects.select_for_update(of=("self",)).select_related("organisation", "call").get(pk=application.pk)
-        if locked.status not in spec.sources:
-            _refuse_illegal(spec, locked, expected_state)
-        if not spec.actors & actor_kinds(by, locked):
-            raise DomainError(
-                _("Vous n'avez pas le droit de faire l'action « %(action)s » sur ce dossier.") % {"action": spec.label},
-                code="forbidden_transition",
-                status=403,
-            )
-        if spec.comment_required and not comment:
-            raise DomainError(_("Indiquez un motif pour cette action."), code="comment_required", field="comment")
-        for guard in _guards[name]:
-            guard(locked, by, comment)
-        from_state = locked.status
-        locked.status = spec.target
-        locked.lock_version += 1
-        update_fields = ["status", "lock_version", "updated_at"]
-        if name in {"submit", "resubmit"}:
-            locked.submitted_at = timezone.now()
-            update_fields.append("submitted_at")
-        locked.save(update_fields=update_fields)
-        record = Transition.objects.create(
-            application=locked, name=name, from_state=from_state, to_state=spec.target, by=by, comment=comment
-        )
-        for effect in _effects[name]:
-            effect(locked, record)
-        from .notifications import queue_transition_emails
-
-        queue_transition_emails(record)
-    for field in ("status", "lock_version", "submitted_at", "reference", "awarded_amount", "updated_at"):
-        setattr(application, field, getattr(locked, field))
-    return record
-
-
-def graph():
-    """States and edges for the workflow page: [(source, target, spec)]."""
-    return [(source, spec.target, spec) for spec in TRANSITIONS.values() for source in sorted(spec.sources)]
+    return MACHINE.fire(application, name, by=by, comment=comment, expected_state=expected_state)

@@ -1,6 +1,7 @@
 """Awarded dossiers for the follow-up tests, moved through the real workflow."""
 
 import contextlib
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -12,13 +13,15 @@ from members.models import MemberRole, OrganisationKind
 from tests.factories import ApplicationFactory, CallFactory, MembershipFactory, OrganisationFactory
 
 
-def committee_context(application):
-    """The committee guard (reviews) lets a decision through only inside a session; tests stand in for it."""
-    try:
-        from reviews.services import _committee_decision
-    except ImportError:
-        return contextlib.nullcontext()
-    return _committee_decision(application.pk)
+def committee_decides(application, staff):
+    """The committee guard (reviews) lets an award through only when the committee's decision is on
+    record in an open session: tests save that decision row, as `record_decision` does, before firing."""
+    from reviews.models import CommitteeDecision, CommitteeSession
+
+    session = CommitteeSession.objects.create(call=application.call, date=datetime.date(2026, 12, 10), created_by=staff)
+    CommitteeDecision.objects.create(
+        session=session, application=application, outcome="award", amount=application.awarded_amount, reason="Projet retenu", decided_by=staff
+    )
 
 
 def award(application, amount, *, staff, applicant, run_on_commit=contextlib.nullcontext):
@@ -31,7 +34,8 @@ def award(application, amount, *, staff, applicant, run_on_commit=contextlib.nul
         workflow.fire(application, name, by=staff)
     application.awarded_amount = Decimal(amount)
     application.save(update_fields=["awarded_amount"])
-    with committee_context(application), run_on_commit():
+    committee_decides(application, staff)
+    with run_on_commit():
         workflow.fire(application, "award", by=staff)
     application.refresh_from_db()
     return application
