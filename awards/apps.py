@@ -9,10 +9,12 @@ class AwardsConfig(AppConfig):
     def ready(self):
         from grants import workflow
 
-        from . import services
+        from . import dossier, home, services
         from .documents import register_kinds
 
         workflow.register_effect("award", services.on_award)
         workflow.register_effect("sign_agreement", services.on_sign_agreement)
         workflow.register_guard("close", services.closing_guard)
         register_kinds()
+        home.register()
+        dossier.register()

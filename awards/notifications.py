@@ -5,7 +5,8 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from grants.notifications import recipients_for, send_in_language
+from grants.notifications import recipients_for
+from outbox.mail import send_mail
 from outbox.services import send_after_commit
 
 from .models import Report, ReportStatus
@@ -17,7 +18,9 @@ REMINDERS = [
     ("late_30", 30, {"applicant", "operator", "staff"}),
 ]
 EVENT_AUDIENCES = {
-    "submitted": {"staff", "operator"}, "approved": {"applicant"}, "changes_requested": {"applicant"},
+    "submitted": {"staff", "operator"},
+    "approved": {"applicant"},
+    "changes_requested": {"applicant"},
     **{key: audiences for key, _days, audiences in REMINDERS},
 }
 
@@ -25,9 +28,12 @@ EVENT_AUDIENCES = {
 def _send(report, audiences, *, event):
     context = {"report": report, "application": report.application, "event": event}
     users = recipients_for(report.application, audiences)
-    for user in users:
-        send_in_language(user, subject_template="awards/email/report_subject.txt",
-                         body_template="awards/email/report_body.txt", context=context)
+    send_mail(
+        to=users,
+        subject_template="awards/email/report_subject.txt",
+        body_template="awards/email/report_body.txt",
+        context=context,
+    )
     return len(users)
 
 
@@ -52,8 +58,11 @@ def send_report_reminders(*, today=None):
     reminded = 0
     for report in open_reports:
         # the latest reminder reached, if not yet sent: no burst of old ones for a report created late
-        reached = [(key, audiences) for key, days, audiences in REMINDERS
-                   if today >= report.due_on + datetime.timedelta(days=days)]
+        reached = [
+            (key, audiences)
+            for key, days, audiences in REMINDERS
+            if today >= report.due_on + datetime.timedelta(days=days)
+        ]
         if not reached:
             continue
         key, _audiences = reached[-1]

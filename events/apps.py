@@ -7,6 +7,12 @@ class EventsConfig(AppConfig):
     verbose_name = _("Événements")
 
     def ready(self):
+        from outbox.mail import register_attachment
+
+        from . import home
         from .documents import register_kinds
+        from .notifications import calendar_attachment
 
         register_kinds()
+        register_attachment("events.calendar", calendar_attachment)
+        home.register()

@@ -7,17 +7,22 @@ class GrantsConfig(AppConfig):
     verbose_name = _("Subventions")
 
     def ready(self):
+        from access import visibility
         from documents.registry import DocumentKind, register
+        from outbox.mail import register_attachment
 
-        from . import services, workflow
-        from .documents import can_view_receipt, check_receipt, render_receipt
+        from . import home, services, workflow
+        from .documents import check_receipt, render_receipt
+        from .notifications import receipt_attachment
 
         register(DocumentKind(
             code="receipt", label=_("Accusé de dépôt"), model="grants.Application",
-            render=render_receipt, can_view=can_view_receipt, check=check_receipt,
+            render=render_receipt, readable=visibility.receipts, check=check_receipt,
         ))
         workflow.register_guard("submit", services.refuse_after_deadline)
         workflow.register_effect("submit", services.assign_reference)
         workflow.register_effect("submit", services.keep_version)
         workflow.register_effect("resubmit", services.keep_version)
         workflow.register_effect("resubmit", services.resolve_corrections)
+        register_attachment("grants.receipt", receipt_attachment)
+        home.register()

@@ -5,6 +5,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from documents.pdf import render_pdf
+from members.selectors import current_documents
 
 from .eligibility import budget_total, document_label
 from .models import BudgetCategory
@@ -33,10 +34,6 @@ def documents_list(application):
     """(type label, file name) of the pieces attached to the dossier, then those reused from the vault."""
     rows = [(document_label(doc.doc_type), doc.display_name) for doc in application.documents.select_related("vault_document")]
     attached = {doc.doc_type for doc in application.documents.all()}
-    try:
-        from members.selectors import current_documents
-    except ImportError:
-        return rows
     for doc_type, document in current_documents(application.organisation).items():
         if doc_type in application.call.required_documents and doc_type not in attached:
             rows.append((document_label(doc_type), _("%(name)s (coffre-fort de l'association)") % {"name": document.original_name or document}))
@@ -48,12 +45,6 @@ def render_receipt(application, progress=None, variant=""):
     with translation.override(settings.LANGUAGE_CODE):
         content = render_pdf("grants/pdf/receipt.html", receipt_context(application))
     return f"accuse-de-depot-{application.reference or application.pk}.pdf", content
-
-
-def can_view_receipt(user, application):
-    from .rules import can_view_application
-
-    return bool(application.reference) and can_view_application(user, application)
 
 
 def check_receipt(application):

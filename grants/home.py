@@ -3,6 +3,10 @@
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Role
+from accounts.navigation import STAFF, add_home_section, add_link, has_role
 
 from .models import Application, Call, CorrectionRequest
 from .states import State
@@ -19,8 +23,11 @@ def applicant_section(request):
     for application in applications:
         application.next_text, application.next_deadline = next_step(application)
     return {
-        "title": _("Mes dossiers"), "template": "grants/home/applicant.html", "applications": applications,
-        "organisation": organisation, "calls": list(open_calls()[:3]) if organisation else [],
+        "title": _("Mes dossiers"),
+        "template": "grants/home/applicant.html",
+        "applications": applications,
+        "organisation": organisation,
+        "calls": list(open_calls()[:3]) if organisation else [],
     }
 
 
@@ -30,6 +37,19 @@ def staff_section(request):
     open_calls = list(Call.objects.select_related("programme").order_by("-deadline")[:5])
     late = CorrectionRequest.objects.filter(resolved_at__isnull=True, due_on__lt=timezone.localdate())
     late_corrections = list(late.select_related("application__organisation").order_by("due_on", "pk")[:LATE_ROWS])
-    return {"title": _("Les dossiers en un coup d'œil"), "template": "grants/home/staff.html", "rows": rows, "calls": open_calls,
-            "late_corrections": late_corrections,
-            "late_corrections_total": late.count() if len(late_corrections) == LATE_ROWS else len(late_corrections)}
+    return {
+        "title": _("Les dossiers en un coup d'œil"),
+        "template": "grants/home/staff.html",
+        "rows": rows,
+        "calls": open_calls,
+        "late_corrections": late_corrections,
+        "late_corrections_total": late.count() if len(late_corrections) == LATE_ROWS else len(late_corrections),
+    }
+
+
+def register():
+    add_link("grants:my_applications", gettext_lazy("Mes dossiers"), order=20, visible=has_role(Role.APPLICANT))
+    add_link("grants:call_list", gettext_lazy("Appels"), order=60, visible=has_role(*STAFF))
+    add_link("grants:operator_drafts", gettext_lazy("Brouillons à viser"), order=100, visible=has_role(Role.OPERATOR))
+    add_home_section(applicant_section, order=10, visible=has_role(Role.APPLICANT))
+    add_home_section(staff_section, order=10, visible=has_role(*STAFF))

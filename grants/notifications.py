@@ -1,10 +1,6 @@
-"""E-mails about a dossier, sent by a task after commit, each in its reader's language."""
+"""Who hears about a dossier, and its e-mails' attachments. E-mails go through `outbox.mail.send_mail`."""
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
-from django.utils import translation
 
 from accounts.models import Role
 from outbox.services import send_after_commit
@@ -24,15 +20,18 @@ def recipients_for(application, audiences):
     return list(users.filter(is_active=True).distinct())
 
 
-def send_in_language(user, *, subject_template, body_template, context, attachments=()):
-    """One e-mail in the reader's language; `attachments` are (filename, bytes, mimetype)."""
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string(subject_template, context).split())
-        body = render_to_string(body_template, {"site_url": settings.SITE_URL, **context, "user": user})
-    email = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-    for filename, content, mimetype in attachments:
-        email.attach(filename, content, mimetype)
-    email.send()
+def receipt_attachment(application_id):
+    """The dossier's PDF receipt, built when the e-mail leaves (attachment "grants.receipt")."""
+    from .documents import render_receipt
+    from .models import Application
+
+    application = (
+        Application.objects.select_related("organisation", "call__programme").filter(pk=application_id).first()
+    )
+    if application is None:
+        return None
+    filename, content = render_receipt(application)
+    return filename, content, "application/pdf"
 
 
 def queue_transition_emails(record):

@@ -3,13 +3,13 @@ from celery import shared_task
 from . import services
 
 
-@shared_task(autoretry_for=(ConnectionError, OSError), retry_backoff=True, max_retries=5, acks_late=True)
+@shared_task(acks_late=True)
 def deliver_outbox_entry(entry_id):
-    """Run one recorded task; SMTP and network errors are retried with backoff."""
+    """Send one recorded entry. A failure is kept on the entry (error, state) and the sweep tries again."""
     return services.deliver(entry_id)
 
 
 @shared_task
 def redispatch_outbox():
-    """Every minute (beat): what the broker refused while it was down goes out now."""
+    """Every minute (beat): what the broker refused, what failed and what a dead worker held goes out again."""
     return services.redispatch_pending()

@@ -10,11 +10,12 @@ class ReviewsConfig(AppConfig):
         from documents.registry import register
         from grants import workflow
 
-        from . import rules  # noqa: F401  (registers the permissions)
+        from . import home, rules  # noqa: F401  (registers the permissions)
         from .minutes import MINUTES
-        from .services import require_amount_within_rules, require_committee
+        from .services import committee_guard, require_amount_within_rules
 
         for name in ("award", "reject", "defer"):
-            workflow.register_guard(name, require_committee)
+            workflow.register_guard(name, committee_guard(name))
         workflow.register_guard("award", require_amount_within_rules)
         register(MINUTES)
+        home.register()

@@ -1,28 +1,52 @@
 """The reviewer's home-page section: their dossiers still to score."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Role
+from accounts.navigation import STAFF, add_home_section, add_link, has_role
 
 from .selectors import reviewer_assignments
 
 
 def reviewer_section(request):
-    assignments = [a for a in reviewer_assignments(request.user)[:50] if not (hasattr(a, "review") and a.review.is_submitted)]
-    return {"title": _("Dossiers à évaluer"), "template": "reviews/home/reviewer.html", "assignments": assignments[:10], "count": len(assignments)}
+    assignments = [
+        a for a in reviewer_assignments(request.user)[:50] if not (hasattr(a, "review") and a.review.is_submitted)
+    ]
+    return {
+        "title": _("Dossiers à évaluer"),
+        "template": "reviews/home/reviewer.html",
+        "assignments": assignments[:10],
+        "count": len(assignments),
+    }
 
 
 def operator_section(request):
     """Submitted dossiers the operator accompanies and has not given an opinion on yet."""
-    from grants.rules import visible_applications
-    from members.models import OrganisationKind
-    from members.rules import organisation_ids
+    from access import visibility
 
     from .services import OPINION_STATES
 
-    operators = organisation_ids(request.user, kinds=[OrganisationKind.OPERATOR])
+    operators = visibility.organisation_ids(request.user, kinds=[visibility.OrganisationKind.OPERATOR])
     if not operators:
         return None
     waiting = list(
-        visible_applications(request.user).filter(status__in=OPINION_STATES).exclude(operator_opinions__operator_id__in=operators)
-        .select_related("organisation").order_by("submitted_at")[:20]
+        visibility.applications(request.user)
+        .filter(status__in=OPINION_STATES)
+        .exclude(operator_opinions__operator_id__in=operators)
+        .select_related("organisation")
+        .order_by("submitted_at")[:20]
     )
-    return {"title": _("Dossiers déposés : votre avis"), "template": "reviews/home/operator.html", "applications": waiting}
+    return {
+        "title": _("Dossiers déposés : votre avis"),
+        "template": "reviews/home/operator.html",
+        "applications": waiting,
+    }
+
+
+def register():
+    add_link("reviews:applications", gettext_lazy("Dossiers"), order=40, visible=has_role(*STAFF))
+    add_link("reviews:committee_list", gettext_lazy("Comités"), order=50, visible=has_role(*STAFF))
+    add_link("reviews:reviewer_home", gettext_lazy("Mes évaluations"), order=80, visible=has_role(Role.REVIEWER))
+    add_home_section(reviewer_section, order=10, visible=has_role(Role.REVIEWER))
+    add_home_section(operator_section, order=10, visible=has_role(Role.OPERATOR))

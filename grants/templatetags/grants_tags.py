@@ -3,6 +3,7 @@
 from django import template
 
 from grants.eligibility import euros as format_euros
+from members.countries import country_name
 
 register = template.Library()
 
@@ -46,10 +47,6 @@ def country_label(country):
     code = getattr(country, "code", country) or ""
     if not code:
         return ""
-    try:
-        from members.countries import country_name
-    except ImportError:
-        return getattr(country, "name", code)
     return country_name(code)
 
 
