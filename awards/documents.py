@@ -10,24 +10,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from pypdf import PdfReader, PdfWriter
 
+from access import visibility
+from access.rules import is_forim_staff
 from documents.pdf import html_to_pdf
 from documents.registry import DocumentKind, register
 from forim_portal.errors import DomainError
 from forim_portal.exports import xlsx_bytes
 from grants.models import Application, Transition
-from grants.rules import edits_for_applicant
 from grants.states import FUNDED_STATES, State
-from members.rules import is_forim_staff
 
-from .rules import can_view_follow_up, can_view_partner_report, can_view_private
 from .selectors import cofinancing_totals, partner_top_ups
 from .services import ensure_follow_up
 
 DIPLOMAS_PER_CHUNK = 20
 
-
-def _is_staff(user, _target=None):
-    return bool(user and user.is_authenticated and user.is_forim_staff)
 
 
 def check_funded(application):
@@ -190,17 +186,17 @@ def render_partner_report(partner, progress, variant=""):
 def register_kinds():
     register(DocumentKind(
         code="agreement", label=gettext_lazy("Convention"), model="grants.Application", render=render_agreement,
-        can_view=can_view_private, can_request=_is_staff, check=check_funded,
+        readable=visibility.applications, can_request=is_forim_staff, check=check_funded,
     ))
     register(DocumentKind(
         code="diploma", label=gettext_lazy("Diplôme de lauréat"), model="grants.Application", render=render_diploma,
-        can_view=can_view_follow_up, can_request=is_forim_staff | edits_for_applicant, check=check_funded,
+        readable=visibility.follow_ups, can_request=is_forim_staff, check=check_funded,  # made by FORIM, read by the laureate
     ))
     register(DocumentKind(
         code="call_diplomas", label=gettext_lazy("Diplômes de l'appel"), model="grants.Call", render=render_call_diplomas,
-        can_view=_is_staff, check_variant=check_call_variant,
+        readable=visibility.staff_calls, check_variant=check_call_variant,
     ))
     register(DocumentKind(
         code="partner_report", label=gettext_lazy("Rapport de cofinancement"), model="members.Organisation",
-        render=render_partner_report, can_view=can_view_partner_report, check_variant=check_partner_variant,
+        render=render_partner_report, readable=visibility.partners, check_variant=check_partner_variant,
     ))

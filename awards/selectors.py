@@ -1,15 +1,13 @@
 """Reads for the follow-up pages, the API, exports and other apps' pages."""
 
-from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from grants.models import Application
-from grants.rules import visible_applications
-from grants.states import FUNDED_STATES
+from access import visibility
+from access.visibility import Purpose
 
 from .models import ZERO, Payment, Report, ReportStatus, TopUp
-from .rules import partner_ids
 
 OPEN_REPORT = [ReportStatus.EXPECTED, ReportStatus.CHANGES_REQUESTED]
 
@@ -31,16 +29,24 @@ def with_follow_up_figures(queryset):
 
 def follow_up_applications(user, queryset=None):
     """Funded dossiers this user may follow: staff all, associations theirs, partners the cofinanced."""
-    queryset = Application.objects.all() if queryset is None else queryset
-    funded = queryset.filter(status__in=FUNDED_STATES)
-    ids = partner_ids(user) if user and user.is_authenticated and not user.is_forim_staff else set()
-    visible = visible_applications(user, funded)
-    if ids:
-        # grants.rules also lists cofinanced dossiers; this keeps partners served if it does not yet.
-        visible = funded.filter(Q(pk__in=visible.values("pk")) | Q(top_ups__rule__partner_id__in=ids)).distinct()
+    visible = visibility.applications(user, Purpose.FOLLOW_UP, queryset)
     return with_follow_up_figures(visible.select_related("call__programme", "organisation", "agreement")).order_by(
         "call__year", "organisation__name", "pk"
     )
+
+
+def schedule(application):
+    """The dossier's tranches, each with what was paid, what is left, the last payment date and what it waits for."""
+    from .services import tranche_blocker
+
+    tranches = list(application.tranches.select_related("requires_report").prefetch_related("payments"))
+    for tranche in tranches:
+        payments = list(tranche.payments.all())
+        tranche.paid = sum((p.amount for p in payments), ZERO)
+        tranche.left = tranche.amount - tranche.paid
+        tranche.last_paid_on = max((p.paid_on for p in payments), default=None)
+        tranche.blocker = tranche_blocker(tranche) if tranche.left > 0 else None
+    return tranches
 
 
 def overdue_reports(queryset_of_applications=None, *, today=None):
@@ -64,17 +70,3 @@ def cofinancing_totals(top_ups):
     total = sum((t.amount for t in top_ups), ZERO)
     return {"count": len(top_ups), "awarded": awarded, "top_ups": total, "together": awarded + total}
 
-
-def private_applications(user):
-    """Funded dossiers whose money, agreement and reports this user may see (not a partner's view)."""
-    from members.models import OrganisationKind
-    from members.rules import organisation_ids
-
-    funded = visible_applications(user, Application.objects.filter(status__in=FUNDED_STATES))
-    if user.is_forim_staff:
-        return funded
-    operators = organisation_ids(user, kinds=[OrganisationKind.OPERATOR])
-    return funded.filter(
-        Q(organisation_id__in=organisation_ids(user))
-        | Q(operator_id__in=operators) | Q(operator__isnull=True, organisation__operator_id__in=operators)
-    )

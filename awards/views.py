@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from access import visibility
+from access.permissions import check_staff, has_perm, staff_required, visible_or_404
 from forim_portal.errors import DomainError
 from forim_portal.exports import export_response
 from forim_portal.uploads import serve_file
@@ -26,22 +28,13 @@ from .forms import (
     SignedAgreementForm,
     TopUpOverrideForm,
 )
-from .models import CofinancingRule, Report, ReportKind, ReportStatus, TopUp, Tranche
-from .rules import can_edit_report, can_view_private, partner_ids
-from .selectors import cofinancing_totals, follow_up_applications, overdue_reports, partner_top_ups
-
-
-def _staff_only(request):
-    if not request.user.is_forim_staff:
-        raise PermissionDenied
+from .models import CofinancingRule, ReportKind, ReportStatus, TopUp, Tranche
+from .selectors import cofinancing_totals, follow_up_applications, overdue_reports, partner_top_ups, schedule
 
 
 def _visible_application(request, pk):
-    """A funded dossier this user may follow, or 404 (same answer as a missing one)."""
-    application = follow_up_applications(request.user).filter(pk=pk).first()
-    if application is None:
-        raise Http404
-    return application
+    """A funded dossier this user may follow (the partner's view included), or 404."""
+    return visible_or_404(follow_up_applications(request.user), pk=pk)
 
 
 def _form_error(form, error):
@@ -76,15 +69,9 @@ def followup(request):
 
 
 def _detail_context(request, application, **forms):
-    private = can_view_private(request.user, application)
-    tranches = []
-    if private:
-        for tranche in application.tranches.select_related("requires_report").prefetch_related("payments"):
-            tranche.paid = sum((p.amount for p in tranche.payments.all()), services.ZERO)
-            tranche.left = tranche.amount - tranche.paid
-            tranche.blocker = services.tranche_blocker(tranche) if tranche.left > 0 else None
-            tranches.append(tranche)
-    staff = request.user.is_forim_staff
+    private = has_perm(request.user, "awards.view_private", application)
+    tranches = schedule(application) if private else []
+    staff = visibility.is_staff(request.user)
     return {
         "application": application,
         "private": private,
@@ -92,8 +79,7 @@ def _detail_context(request, application, **forms):
         "agreement": getattr(application, "agreement", None),
         "tranches": tranches,
         "reports": list(application.reports.all()) if private else [],
-        "top_ups": list(application.top_ups.select_related("rule__partner").filter(
-            **({} if private else {"rule__partner_id__in": partner_ids(request.user)}))),
+        "top_ups": list(visibility.top_ups(request.user).filter(application=application).select_related("rule__partner")),
         "signed_form": forms.get("signed_form") or SignedAgreementForm(),
         "payment_form": forms.get("payment_form"),
         "payment_tranche": forms.get("payment_tranche"),
@@ -107,7 +93,7 @@ def _detail_context(request, application, **forms):
 @login_required
 def detail(request, pk):
     application = _visible_application(request, pk)
-    if request.user.is_forim_staff:
+    if visibility.is_staff(request.user):
         services.ensure_follow_up(application=application)
     return render(request, "awards/detail.html", _detail_context(request, application))
 
@@ -116,7 +102,7 @@ def detail(request, pk):
 @require_POST
 def agreement_sent(request, pk):
     application = _visible_application(request, pk)
-    _staff_only(request)
+    check_staff(request.user)
     services.mark_agreement_sent(application=application, by=request.user)
     messages.success(request, _("Envoi de la convention enregistré."))
     return redirect("awards:detail", pk=pk)
@@ -126,7 +112,11 @@ def agreement_sent(request, pk):
 @require_POST
 def agreement_signed(request, pk):
     application = _visible_application(request, pk)
-    _staff_only(request)
+    check_staff(request.user)
+    if "confirm_returned" in request.POST:  # the copy the association returned is the signed one
+        services.record_signed_agreement(application=application, signed_file=None, by=request.user)
+        messages.success(request, _("Convention signée enregistrée : les versements peuvent commencer."))
+        return redirect("awards:detail", pk=pk)
     form = SignedAgreementForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -140,10 +130,24 @@ def agreement_signed(request, pk):
 
 
 @login_required
+@require_POST
+def agreement_return(request, pk):
+    """The association returns its agreement signed, from its dossier page."""
+    application = _visible_application(request, pk)
+    form = SignedAgreementForm(request.POST, request.FILES)
+    if not form.is_valid():
+        raise DomainError(" ".join(form.errors.get("signed_file", [])) or _("Joignez la convention signée (PDF)."),
+                          code="file_required", field="signed_file")
+    services.return_signed_agreement(application=application, signed_file=form.cleaned_data["signed_file"], by=request.user)
+    messages.success(request, _("Convention signée envoyée au FORIM : il la vérifie avant le premier versement."))
+    return redirect("grants:application_detail", pk=pk)
+
+
+@login_required
 def agreement_file(request, pk):
     application = _visible_application(request, pk)
     agreement = getattr(application, "agreement", None)
-    if not can_view_private(request.user, application) or agreement is None or not agreement.signed_file:
+    if not has_perm(request.user, "awards.view_private", application) or agreement is None or not agreement.signed_file:
         raise Http404
     return serve_file(agreement.signed_file)
 
@@ -152,7 +156,7 @@ def agreement_file(request, pk):
 @require_POST
 def payment_create(request, pk):
     application = _visible_application(request, pk)
-    _staff_only(request)
+    check_staff(request.user)
     form = PaymentForm(request.POST)
     tranche = None
     if form.is_valid():
@@ -175,7 +179,7 @@ def payment_create(request, pk):
 @require_POST
 def top_up_override(request, pk):
     application = _visible_application(request, pk)
-    _staff_only(request)
+    check_staff(request.user)
     form = TopUpOverrideForm(request.POST)
     top_up = None
     if form.is_valid():
@@ -195,7 +199,7 @@ def top_up_override(request, pk):
 @require_POST
 def close(request, pk):
     application = _visible_application(request, pk)
-    _staff_only(request)
+    check_staff(request.user)
     try:
         services.close_project(application=application, by=request.user, comment=request.POST.get("comment", ""))
     except DomainError as error:
@@ -206,11 +210,9 @@ def close(request, pk):
 
 
 def _visible_report(request, pk):
-    report = get_object_or_404(Report.objects.select_related("application"), pk=pk)
-    application = _visible_application(request, report.application_id)
-    if not can_view_private(request.user, application):
-        raise Http404
-    report.application = application
+    """A report of a private dossier (never the partner's view), or 404."""
+    report = visible_or_404(visibility.reports(request.user), pk=pk)
+    report.application = _visible_application(request, report.application_id)
     return report
 
 
@@ -219,9 +221,9 @@ def report(request, pk):
     """The association fills in and hands in its report; staff approve it or ask for more."""
     report = _visible_report(request, pk)
     application = report.application
-    editable = can_edit_report(request.user, application) and report.is_open
+    editable = has_perm(request.user, "awards.edit_report", application) and report.is_open
     form = ReportForm(report=report) if editable else None
-    review_form = ReportReviewForm() if request.user.is_forim_staff and report.status == ReportStatus.SUBMITTED else None
+    review_form = ReportReviewForm() if visibility.is_staff(request.user) and report.status == ReportStatus.SUBMITTED else None
     status = 200
     if request.method == "POST" and editable and "review" not in request.POST:
         form = ReportForm(request.POST, request.FILES, report=report)
@@ -252,7 +254,7 @@ def report(request, pk):
                 _form_error(review_form, error)
         status = 400
     elif request.method == "POST":
-        raise PermissionDenied
+        raise PermissionDenied(_("Vous ne pouvez pas modifier ce rapport."))
     spending = [(s.budget_line, s.actual) for s in report.spending.select_related("budget_line")]
     return render(request, "awards/report.html", {
         "report": report, "application": application, "form": form, "review_form": review_form, "spending": spending,
@@ -268,16 +270,14 @@ def report_file(request, pk, field):
     return serve_file(getattr(report, field))
 
 
-@login_required
+@staff_required
 def rules(request):
-    _staff_only(request)
     rules_list = CofinancingRule.objects.select_related("partner", "programme")
     return render(request, "awards/rules.html", {"rules": rules_list})
 
 
-@login_required
+@staff_required
 def rule_edit(request, pk=None):
-    _staff_only(request)
     rule = get_object_or_404(CofinancingRule, pk=pk) if pk else None
     form = CofinancingRuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():
@@ -291,10 +291,9 @@ def rule_edit(request, pk=None):
     return render(request, "awards/rule_form.html", {"form": form, "rule": rule}, status=400 if form.errors else 200)
 
 
-@login_required
+@staff_required
 def call_documents(request, pk):
     """Staff: a call's diplomas (one PDF, a ZIP) and each partner's cofinancing report."""
-    _staff_only(request)
     call = get_object_or_404(Call.objects.select_related("programme"), pk=pk)
     partners = Organisation.objects.filter(cofinancing_rules__programme=call.programme_id).distinct()
     laureates = follow_up_applications(request.user).filter(call=call)
@@ -306,10 +305,9 @@ def call_documents(request, pk):
 @login_required
 def partner_home(request):
     """A partner's projects, by call, with its top-ups, totals and reports to download."""
-    ids = partner_ids(request.user)
-    if not ids and not request.user.is_forim_staff:
-        raise PermissionDenied
-    partners = Organisation.objects.filter(pk__in=ids)
+    partners = Organisation.objects.filter(pk__in=visibility.partners_of(request.user))
+    if not visibility.is_staff(request.user) and not partners.exists():
+        raise PermissionDenied(_("Cette page est réservée aux partenaires cofinanceurs."))
     sections = []
     for partner in partners:
         top_ups = list(partner_top_ups(partner))

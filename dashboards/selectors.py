@@ -12,17 +12,18 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.apps import apps
 from django.db.models import Avg, Count, Q, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
+from access import visibility
+from access.visibility import Purpose
 from accounts.models import Role
-from grants.models import Application, OperatorVisa
+from awards.selectors import overdue_reports
+from forim_portal.money import half_up_cents
+from grants.models import OperatorVisa
 from grants.states import FUNDED_STATES, State
 from members.choices import Region, Sector
-from members.models import NetworkLink, OrganisationKind
-from members.rules import active_link_q, coordinated_network_ids, organisation_ids
 
 FILED = ~Q(status__in=[State.DRAFT, State.WITHDRAWN])
 FUNDED = Q(status__in=FUNDED_STATES)
@@ -45,14 +46,18 @@ class Panel:
 
 
 def rate(part, whole):
-    """A percentage to one decimal, rounded half-up; None when there is nothing to divide."""
+    """A percentage to one decimal, rounded half-up; None when there is nothing to divide.
+
+    A display of a ratio (not an amount in euros), so not `half_up_cents`: one decimal is what the tables show.
+    """
     if not whole:
         return None
     return (Decimal(part) * 100 / Decimal(whole)).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
 
 
 def score(value):
-    return None if value is None else Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    """A mean mark, rounded as the portal rounds every computed value (forim_portal.money)."""
+    return None if value is None else half_up_cents(value)
 
 
 # Who sees which dossiers on a dashboard -------------------------------------------------
@@ -65,32 +70,25 @@ def optional_model(app_label, model_name):
         return None
 
 
-def partner_application_ids(user):
-    """Dossiers a partner cofinances: those with a top-up of one of its organisations."""
-    top_up = optional_model("awards", "TopUp")
-    partners = organisation_ids(user, kinds=[OrganisationKind.PARTNER])
-    if top_up is None or not partners:
-        return Application.objects.none().values("pk")
-    return top_up.objects.filter(rule__partner_id__in=partners).values("application_id")
+SCOPE_LABELS = {
+    Role.OPERATOR: gettext_lazy("les associations que vous accompagnez"),
+    Role.COORDINATOR: gettext_lazy("les associations de votre réseau"),
+    Role.PARTNER: gettext_lazy("les projets que vous cofinancez"),
+}
 
 
 def scope_for(user):
-    """(dossiers counted, French label of the scope) for a user's dashboard; None when it has none."""
-    if user.is_forim_staff:
-        return Application.objects.all(), _("tout le programme")
-    if user.role == Role.OPERATOR:
-        operators = organisation_ids(user, kinds=[OrganisationKind.OPERATOR])
-        scope = Q(operator_id__in=operators) | Q(operator__isnull=True, organisation__operator_id__in=operators)
-        return Application.objects.filter(scope), _("les associations que vous accompagnez")
-    if user.role == Role.COORDINATOR:
-        networks = coordinated_network_ids(user)
-        members = NetworkLink.objects.filter(active_link_q(), network_id__in=networks).values("member_id")
-        return Application.objects.filter(Q(organisation_id__in=members) | Q(organisation_id__in=networks)), _(
-            "les associations de votre réseau"
-        )
-    if user.role == Role.PARTNER:
-        return Application.objects.filter(pk__in=partner_application_ids(user)), _("les projets que vous cofinancez")
-    return None, ""
+    """(dossiers counted, French label of the scope) for a user's dashboard; None when it has none.
+
+    The dossiers are `access.visibility.applications(user, Purpose.STATISTICS)`: figures only,
+    never a dossier's page."""
+    if visibility.is_staff(user):
+        label = _("tout le programme")
+    elif user.role in SCOPE_LABELS:
+        label = str(SCOPE_LABELS[user.role])
+    else:
+        return None, ""
+    return visibility.applications(user, Purpose.STATISTICS), label
 
 
 # Panels -----------------------------------------------------------------------------------
@@ -273,9 +271,9 @@ def top_ups_panel(applications, user=None):
     if top_up is None:
         return None
     top_ups = top_up.objects.filter(application__in=applications.values("pk"))
-    if user is not None and not user.is_forim_staff:
+    if user is not None and not visibility.is_staff(user):
         # Outside FORIM, a partner sees its own top-ups only, never another partner's.
-        top_ups = top_ups.filter(rule__partner_id__in=organisation_ids(user, kinds=[OrganisationKind.PARTNER]))
+        top_ups = visibility.partner_top_ups(user, top_ups)
     rows = [
         {**row, "label": row["rule__partner__name"]}
         for row in top_ups
@@ -292,10 +290,6 @@ LATE_REPORTS_SHOWN = 100
 
 
 def late_reports_panel(applications, user=None):
-    try:
-        from awards.selectors import overdue_reports
-    except ImportError:
-        return None
     rows = [
         {"label": report.application.reference or report.application.title, "organisation": report.application.organisation.name,
          "kind": report.get_kind_display(), "due": report.due_on}
@@ -336,7 +330,7 @@ def panels(applications, builders, *, user):
 def laureates():
     """Funded projects of calls whose deadline has passed, whose association agreed to be shown."""
     return (
-        Application.objects.filter(FUNDED, publish_consent=True, call__deadline__lt=timezone.now())
+        visibility.applications(None, Purpose.PUBLIC)
         .select_related("call", "organisation")
         .order_by("-call__year", "organisation__name", "title")
     )

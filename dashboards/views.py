@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from access.permissions import check_staff
 from forim_portal.exports import csv_bytes, export_response
 from members.choices import Sector
 
@@ -39,10 +40,8 @@ def _chart_for(panel):
 def _scope(request, *, staff):
     """The dossiers this dashboard counts, narrowed to a call when one is chosen."""
     user = request.user
-    if not user.is_authenticated:
-        raise PermissionDenied
-    if staff and not user.is_forim_staff:
-        raise PermissionDenied(_("Le tableau de bord du programme est réservé à l'équipe FORIM."))
+    if staff:
+        check_staff(user)
     applications, scope_label = scope_for(user)
     if applications is None:
         raise PermissionDenied(_("Aucun tableau de bord n'est prévu pour votre rôle."))

@@ -2,16 +2,19 @@
 
 from django.apps import apps
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from access import visibility
 from forim_portal.api import StrictFieldsMixin
 from forim_portal.uploads import serve_file
 
 from .models import DocumentJob, JobStatus
-from .registry import get_kind
-from .services import can_view_job, request_document
+from .registry import all_kinds, get_kind
+from .services import request_document
 
 
 class JobSerializer(serializers.ModelSerializer):
@@ -33,13 +36,14 @@ class JobSerializer(serializers.ModelSerializer):
 
 
 class JobRequestSerializer(StrictFieldsMixin, serializers.Serializer):
-    kind = serializers.CharField(max_length=40)
+    # The registered kinds (the registry refuses any other); apps register theirs in ready(), before the URLs load.
+    kind = extend_schema_field({"type": "string", "enum": sorted(all_kinds())})(serializers.CharField(max_length=40))
     target = serializers.IntegerField(min_value=1)
     variant = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
 
 
 class DocumentJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Staff list every job; others the jobs they requested. A job one may not see is a 404."""
+    """Staff list every job; others the documents of what they may read (access.visibility.document_jobs). Else 404."""
 
     serializer_class = JobSerializer
     permission_classes = [permissions.IsAuthenticated]
@@ -50,20 +54,12 @@ class DocumentJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
-        jobs = DocumentJob.objects.order_by("-created_at", "-id")
-        if self.action == "list" and not self.request.user.is_forim_staff:
-            jobs = jobs.filter(requested_by=self.request.user)
-        return jobs
-
-    def get_object(self):
-        job = super().get_object()
-        if not can_view_job(self.request.user, job):
-            raise Http404
-        return job
+        return visibility.document_jobs(self.request.user).order_by("-created_at", "-id")
 
     def get_serializer_class(self):
         return JobRequestSerializer if self.action == "create" else JobSerializer
 
+    @extend_schema(request=JobRequestSerializer, responses={202: JobSerializer})
     def create(self, request, *args, **kwargs):
         serializer = JobRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -76,6 +72,7 @@ class DocumentJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         job.refresh_from_db()
         return Response(JobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
 
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, (200, "application/zip"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         job = self.get_object()

@@ -2,6 +2,10 @@
 
 A kind says how to render (`render(job, progress)` returning `(filename, bytes)`), who may
 request it and who may download it. `progress(done, total)` updates the job's bar.
+
+Who may read a kind's documents is `readable(user)`: the queryset of targets (built from
+`access.visibility`), so the job list (`access.visibility.document_jobs`) and each job's
+page answer from the same query.
 """
 
 from collections.abc import Callable
@@ -16,10 +20,14 @@ class DocumentKind:
     label: str
     model: str  # "app_label.ModelName" of the target
     render: Callable
-    can_view: Callable  # (user, target) -> bool
-    can_request: Callable | None = None  # defaults to can_view
+    readable: Callable  # (user) -> queryset of the targets whose document this user may read
+    can_request: Callable | None = None  # (user, target) -> bool; defaults to can_view
     check: Callable | None = None  # (target) -> raises DomainError if the document makes no sense now
     check_variant: Callable | None = None  # (target, variant) -> raises DomainError for a variant it cannot make
+
+
+    def can_view(self, user, target):
+        return target is not None and self.readable(user).filter(pk=target.pk).exists()
 
 
 _kinds: dict[str, DocumentKind] = {}

@@ -1,22 +1,22 @@
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from access import visibility
+from access.permissions import visible_or_404
 from forim_portal.uploads import serve_file
 
-from .models import DocumentJob, JobStatus
+from .models import JobStatus
 from .registry import get_kind
-from .services import can_view_job, request_document
+from .services import request_document
 
 
 def _visible_job(request, pk):
-    job = get_object_or_404(DocumentJob, pk=pk)
-    if not can_view_job(request.user, job):
-        raise Http404  # the same answer as a missing job: no guessing by id
-    return job
+    """A job whose target's document the user may read, or 404 (the same answer as a missing job)."""
+    return visible_or_404(visibility.document_jobs(request.user), pk=pk)
 
 
 @login_required
@@ -40,15 +40,18 @@ def job_download(request, pk):
 def job_request(request):
     spec = get_kind(request.POST.get("kind", ""))
     model = apps.get_model(spec.model)
-    try:
-        target = model.objects.get(pk=int(request.POST.get("target", "")))
-    except (ValueError, model.DoesNotExist):
-        raise Http404 from None
+    target_id = request.POST.get("target", "")
+    if not target_id.isdigit() or len(target_id) > 18:  # never a lookup the database cannot hold
+        raise Http404
+    target = model.objects.filter(pk=int(target_id)).first()
+    if target is None:
+        raise Http404
     job = request_document(kind=spec.code, target=target, user=request.user, variant=request.POST.get("variant", ""))
     job.refresh_from_db()
     if request.htmx:
         return render(request, "documents/job_fragment.html", {"job": job})
-    target_url = request.POST.get("next")
-    if target_url and url_has_allowed_host_and_scheme(target_url, allowed_hosts={request.get_host()}):
-        return redirect(target_url)
+    target_url = request.POST.get("next", "")
+    # only a path of this site (a view name or an outside address would be a 500 or an open redirect)
+    if target_url.startswith("/") and url_has_allowed_host_and_scheme(target_url, allowed_hosts={request.get_host()}):
+        return HttpResponseRedirect(target_url)
     return redirect("documents:status", pk=job.pk)

@@ -4,11 +4,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy
 
+from access import visibility
 from documents.pdf import render_pdf
 from documents.registry import DocumentKind, register
 
 from .models import RegistrationStatus
-from .rules import can_manage_event
 
 
 def render_sign_in_sheet(event, progress, variant=""):
@@ -26,5 +26,5 @@ def render_sign_in_sheet(event, progress, variant=""):
 def register_kinds():
     register(DocumentKind(
         code="sign_in_sheet", label=gettext_lazy("Feuille d'émargement"), model="events.Event",
-        render=render_sign_in_sheet, can_view=can_manage_event,
+        render=render_sign_in_sheet, readable=visibility.managed_events,
     ))

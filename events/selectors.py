@@ -3,10 +3,10 @@
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from access import visibility
 from members.choices import Region
 
 from .models import CeremonyInvitation, Event, InvitationStatus, Registration, RegistrationStatus
-from .rules import managed_organisation_ids, visible_events
 
 CONFIRMED = Q(registrations__status=RegistrationStatus.CONFIRMED)
 PRESENT = CONFIRMED & Q(registrations__checked_in_at__isnull=False)
@@ -22,7 +22,7 @@ def with_counts(events):
 
 def agenda(user, *, now=None, kind=None):
     """Upcoming (not yet ended) events this user may see, soonest first."""
-    events = visible_events(user, Event.objects.filter(ends_at__gte=now or timezone.now()))
+    events = visibility.events(user, Event.objects.filter(ends_at__gte=now or timezone.now()))
     if kind:
         events = events.filter(kind=kind)
     return with_counts(events.select_related("organiser")).order_by("starts_at", "pk")
@@ -30,10 +30,7 @@ def agenda(user, *, now=None, kind=None):
 
 def managed_events(user):
     """Events this user runs: all for FORIM staff, else those of the organisations they write for."""
-    events = Event.objects.all()
-    if not user.is_forim_staff:
-        events = events.filter(organiser_id__in=managed_organisation_ids(user))
-    return events
+    return visibility.managed_events(user)
 
 
 def participants(event, *, search=""):

@@ -4,9 +4,10 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access import visibility
+
 from .eligibility import budget_total, document_label
 from .models import Application, BudgetCategory, Call, CorrectionRequest
-from .rules import visible_applications
 from .states import State
 from .steps import FUNDING_FIELDS, PROJECT_FIELDS
 
@@ -23,7 +24,7 @@ def applications_of(*, organisation):
     open_requests = CorrectionRequest.objects.filter(resolved_at__isnull=True)
     return (
         Application.objects.filter(organisation=organisation)
-        .select_related("call__programme", "organisation")
+        .select_related("call__programme", "organisation", "agreement")
         .prefetch_related(Prefetch("correction_requests", queryset=open_requests, to_attr="open_requests"))
         .annotate(unread=Count("messages", filter=Q(messages__from_staff=True, messages__read_at__isnull=True)))
         .order_by("-updated_at")
@@ -40,12 +41,13 @@ def next_step(application):
         return _("Complétez le dossier puis déposez-le avant la date limite."), call.deadline
     if status == State.CORRECTIONS_REQUESTED:
         return _("Corrigez les étapes demandées par le FORIM puis renvoyez le dossier."), None
+    if status == State.AWARDED:
+        return _awarded_step(application), None
     messages = {
         State.SUBMITTED: _("Rien à faire : le FORIM vérifie la recevabilité de votre dossier."),
         State.ADMISSIBLE: _("Rien à faire : votre dossier est recevable et va être évalué."),
         State.UNDER_REVIEW: _("Rien à faire : votre dossier est en cours d'évaluation."),
         State.READY_FOR_COMMITTEE: _("Rien à faire : votre dossier sera examiné par le comité (CEP)."),
-        State.AWARDED: _("Félicitations ! Le FORIM va vous envoyer la convention à signer."),
         State.AGREEMENT_SIGNED: _("Le premier versement va être effectué."),
         State.IN_PROGRESS: _("Réalisez le projet et préparez vos rapports."),
         State.DEFERRED: _("Votre dossier a été ajourné : il sera réexaminé à un prochain comité."),
@@ -53,10 +55,20 @@ def next_step(application):
     return messages.get(status, _("Ce dossier est terminé.")), None
 
 
+def _awarded_step(application):
+    """What the laureate does next, from its agreement's real state (the `awards` app's `Agreement`)."""
+    agreement = getattr(application, "agreement", None)  # reverse one-to-one: no import of the app above
+    if agreement is None or (agreement.sent_at is None and not agreement.signed_file):
+        return _("Félicitations ! Le FORIM va vous envoyer la convention à signer.")
+    if not agreement.signed_file:
+        return _("La convention vous a été envoyée : téléchargez-la, signez-la et renvoyez-la signée depuis ce dossier.")
+    return _("Convention signée reçue : le FORIM la vérifie avant le premier versement.")
+
+
 def operator_drafts(*, user):
     """Drafts of the associations this operator accompanies, waiting for its visa or not."""
     return (
-        visible_applications(user)
+        visibility.applications(user)
         .filter(status__in=[State.DRAFT, State.CORRECTIONS_REQUESTED])
         .exclude(organisation_id__in=_own_ids(user))
         .select_related("organisation", "call__programme")
@@ -66,10 +78,7 @@ def operator_drafts(*, user):
 
 
 def _own_ids(user):
-    from members.models import OrganisationKind
-    from members.rules import organisation_ids
-
-    return organisation_ids(user) - organisation_ids(user, kinds=[OrganisationKind.OPERATOR])
+    return visibility.organisation_ids(user) - visibility.organisation_ids(user, kinds=[visibility.OrganisationKind.OPERATOR])
 
 
 def thread(application):

@@ -1,12 +1,13 @@
 """Pages of the grants app: calls, the multi-step application with autosave, the dossier, its thread and visa.
 
 Views parse input and render; every write goes through grants.services; every object is
-looked up through grants.rules.visible_applications (404 for what a user may not see).
+looked up through access.visibility.applications (404 for what a user may not see); staff pages
+are guarded by access.permissions.staff_required.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,10 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from access import visibility
+from access.permissions import has_perm, staff_required, visible_or_404
 from forim_portal.errors import Conflict, DomainError
+from forim_portal.money import half_up_cents
 from forim_portal.uploads import serve_file
 from members.models import OrganisationDocument
-from members.rules import is_forim_staff
 
 from . import selectors, services
 from .eligibility import (
@@ -38,25 +41,23 @@ from .forms import (
     DocumentForm,
     MessageForm,
     ProgrammeForm,
+    PublishConsentForm,
     VisaForm,
     WithdrawForm,
     budget_rows,
 )
 from .models import Application, Call, Programme
-from .rules import acts_for_applicant, edits_for_applicant, is_accompanying_operator, visible_applications
-from .states import EDITABLE_STATES, State
+from .panels import panels_for
+from .rules import edits_for_applicant, is_accompanying_operator
+from .states import EDITABLE_STATES, FUNDED_STATES, State
 from .steps import STEP_CODES, STEP_LABELS, STEPS, step_of_field
 from .workflow import available_transitions
 
 
 def _visible(request, pk):
-    queryset = visible_applications(request.user).select_related("call__programme", "organisation", "operator", "last_saved_by")
-    return get_object_or_404(queryset, pk=pk)
-
-
-def _staff_only(request):
-    if not is_forim_staff(request.user):
-        raise PermissionDenied(_("Réservé à l'équipe du FORIM."))
+    """The association's private dossier (never the partner's follow-up view), or 404."""
+    queryset = visibility.applications(request.user).select_related("call__programme", "organisation", "operator", "last_saved_by")
+    return visible_or_404(queryset, pk=pk)
 
 
 # Calls -----------------------------------------------------------------------------------------
@@ -64,7 +65,7 @@ def _staff_only(request):
 @login_required
 def call_list(request):
     """Staff: every programme and call, to configure. Others: the calls open now."""
-    if is_forim_staff(request.user):
+    if visibility.is_staff(request.user):
         calls = Call.objects.select_related("programme").annotate(n_applications=Count("applications")).order_by("-year", "programme__name")
         return render(request, "grants/call_list_staff.html", {"calls": calls, "programmes": Programme.objects.all()})
     organisation = getattr(request, "organisation", None)
@@ -74,31 +75,43 @@ def call_list(request):
     return render(request, "grants/call_list.html", {"calls": selectors.open_calls(), "drafts": drafts, "organisation": organisation})
 
 
-@login_required
+@staff_required
 def call_edit(request, pk=None):
-    _staff_only(request)
     call = get_object_or_404(Call, pk=pk) if pk else None
     form = CallForm(request.POST or None, instance=call)
     criteria = CriterionFormSet(request.POST or None, instance=call, prefix="criteria")
     if request.method == "POST" and form.is_valid() and criteria.is_valid():
-        call = form.save()
-        criteria.instance = call
-        criteria.save()
-        messages.success(request, _("L'appel « %(title)s » est enregistré.") % {"title": call.title})
-        return redirect("grants:call_list")
-    return render(request, "grants/call_form.html", {"form": form, "criteria": criteria, "call": call})
+        try:
+            with transaction.atomic():
+                call = services.save_call(by=request.user, call=form.instance)
+                criteria.instance = call
+                criteria.save()
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("L'appel « %(title)s » est enregistré.") % {"title": call.title})
+            return redirect("grants:call_list")
+    return render(request, "grants/call_form.html", {"form": form, "criteria": criteria, "call": call}, status=_refused(request))
 
 
-@login_required
+@staff_required
 def programme_edit(request, pk=None):
-    _staff_only(request)
     programme = get_object_or_404(Programme, pk=pk) if pk else None
     form = ProgrammeForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
-        programme = form.save()
-        messages.success(request, _("Le programme « %(name)s » est enregistré.") % {"name": programme.name})
-        return redirect("grants:call_list")
-    return render(request, "grants/programme_form.html", {"form": form, "programme": programme})
+        try:
+            programme = services.save_programme(by=request.user, programme=form.instance)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Le programme « %(name)s » est enregistré.") % {"name": programme.name})
+            return redirect("grants:call_list")
+    return render(request, "grants/programme_form.html", {"form": form, "programme": programme}, status=_refused(request))
+
+
+def _refused(request):
+    """A form shown again after a POST was refused (it did not redirect): 400, else 200."""
+    return 400 if request.method == "POST" else 200
 
 
 @login_required
@@ -144,10 +157,17 @@ def _detail_context(request, application):
         "can_edit": edits_for_applicant(request.user, application) and application.status in EDITABLE_STATES,
         "can_withdraw": any(spec.name == "withdraw" for spec in available_transitions(application, request.user)),
         "is_operator": is_accompanying_operator(request.user, application),
+        "can_read_thread": has_perm(request.user, "grants.read_thread", application),
         "editable_steps": services.editable_steps(application),
         "step_labels": STEP_LABELS,
         "withdraw_form": WithdrawForm(),
         "visa_form": VisaForm(),
+        "panels": panels_for(request, application),
+        "consent_form": (
+            PublishConsentForm(initial={"publish_consent": application.publish_consent})
+            if application.status in FUNDED_STATES and edits_for_applicant(request.user, application)
+            else None
+        ),
         "shared_reviews_count": application.review_assignments.filter(
             review__submitted_at__isnull=False, review__shared_with_applicant=True
         ).count(),
@@ -166,7 +186,7 @@ def application_detail(request, pk):
 def _unit_cost(line):
     """Lines entered as a lump sum (no unit cost) show their amount as the unit cost, so a resave keeps it."""
     if not line.unit_cost and line.amount and line.quantity:
-        return (line.amount / line.quantity).quantize(line.amount)
+        return half_up_cents(line.amount / line.quantity)
     return line.unit_cost
 
 
@@ -264,7 +284,7 @@ def application_edit(request, pk, step):
     application = _visible(request, pk)
     if step not in STEP_CODES:
         raise Http404
-    if not acts_for_applicant(request.user, application) and not is_forim_staff(request.user):
+    if not has_perm(request.user, "grants.act_for_applicant", application):
         return redirect("grants:application_detail", pk=pk)
     extra = int(request.GET["lignes"]) if request.GET.get("lignes", "").isdigit() else 1
     extra = min(max(extra, 1), 20)
@@ -289,13 +309,17 @@ def application_edit(request, pk, step):
         current = Application.objects.get(pk=application.pk).lock_version
         context = _step_context(request, application, step, form, formset, conflict=conflict.message, lock_version=current)
         return render(request, "grants/application_step.html", context, status=409)
+    except DomainError as refusal:
+        messages.error(request, refusal.message)
+        return render(request, "grants/application_step.html", _step_context(request, application, step, form, formset), status=refusal.status)
     has_errors = (form is not None and form.errors) or (formset is not None and any(f.errors for f in formset.forms))
     if has_errors:
+        # the valid fields are saved; the refused ones come back with their message, and the answer says so (400)
         messages.warning(request, _("Enregistré, sauf les champs signalés en rouge : corrigez-les."))
         if step == "budget":
             form, formset = form, _budget_formset(application, request.POST)
             formset.is_valid()
-        return render(request, "grants/application_step.html", _step_context(request, application, step, form, formset))
+        return render(request, "grants/application_step.html", _step_context(request, application, step, form, formset), status=400)
     url = reverse("grants:application_edit", args=[pk, step])
     if "add_line" in request.POST:
         return redirect(f"{url}?lignes=1#budget-lines")
@@ -394,8 +418,8 @@ def document_remove(request, pk, document_pk):
 
 @login_required
 def document_download(request, pk, document_pk):
-    application = _visible(request, pk)
-    document = get_object_or_404(application.documents.select_related("vault_document"), pk=document_pk)
+    attachments = visibility.application_documents(request.user).filter(application_id=pk).select_related("vault_document")
+    document = visible_or_404(attachments, pk=document_pk)
     return serve_file(document.stored_file, filename=document.display_name)
 
 
@@ -430,9 +454,7 @@ def withdraw(request, pk):
 
 @login_required
 def receipt(request, pk):
-    application = _visible(request, pk)
-    if not application.reference:
-        raise Http404
+    application = visible_or_404(visibility.receipts(request.user), pk=pk)
     from .documents import render_receipt
 
     filename, content = render_receipt(application)
@@ -456,9 +478,8 @@ def version_diff(request, pk, number):
 
 # Corrections (staff side; the review app may call the service directly) -----------------------
 
-@login_required
+@staff_required
 def corrections(request, pk):
-    _staff_only(request)
     application = _visible(request, pk)
     form = CorrectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -506,9 +527,31 @@ def operator_drafts(request):
 def visa(request, pk):
     application = _visible(request, pk)
     form = VisaForm(request.POST)
-    if not form.is_valid():
-        raise DomainError(_("Choisissez votre avis : visa accordé ou modifications demandées."), code="bad_decision")
-    services.give_visa(application=application, by=request.user, **form.cleaned_data)
+    try:
+        if not form.is_valid():
+            raise DomainError(_("Choisissez votre avis : visa accordé ou modifications demandées."), code="bad_decision", field="decision")
+        services.give_visa(application=application, by=request.user, **form.cleaned_data)
+    except DomainError as refusal:
+        # the dossier again, with the operator's comment as typed and the reason at its field
+        form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+        context = {**_detail_context(request, application), "visa_form": form}
+        return render(request, "grants/application_detail.html", context, status=refusal.status)
     messages.success(request, _("Votre avis est transmis à l'association."))
     return redirect("grants:operator_drafts")
 
+
+@login_required
+@require_POST
+def publish_consent(request, pk):
+    """The association changes its laureates-page consent after the award (only that field)."""
+    application = _visible(request, pk)
+    form = PublishConsentForm(request.POST)
+    form.is_valid()  # a checkbox: absent means no
+    services.set_publish_consent(
+        application=application, by=request.user, consent=form.cleaned_data.get("publish_consent", False)
+    )
+    if application.publish_consent:
+        messages.success(request, _("Votre projet sera présenté parmi les lauréats."))
+    else:
+        messages.success(request, _("Votre projet ne sera plus présenté parmi les lauréats."))
+    return redirect("grants:application_detail", pk=pk)

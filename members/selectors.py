@@ -4,33 +4,21 @@ from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access import visibility
+from access.visibility import active_link_q
+
 from .models import (
-    FranceAction,
     NetworkLink,
     Organisation,
     OrganisationDocument,
     OrganisationKind,
     OrganisationStatus,
 )
-from .rules import active_link_q, coordinated_network_ids, organisation_ids
 
 
 def visible_organisations(user, queryset=None):
-    """The organisations a user may list or open: the set `can_view_organisation` allows, as a queryset."""
-    queryset = Organisation.objects.all() if queryset is None else queryset
-    if not user or not user.is_authenticated:
-        return queryset.none()
-    if user.is_forim_staff:
-        return queryset
-    condition = Q(pk__in=organisation_ids(user))
-    operators = organisation_ids(user, kinds=[OrganisationKind.OPERATOR])
-    if operators:
-        condition |= Q(operator_id__in=operators)
-    networks = coordinated_network_ids(user)
-    if networks:
-        members = NetworkLink.objects.filter(active_link_q(), network_id__in=networks).values("member_id")
-        condition |= Q(pk__in=members)
-    return queryset.filter(condition)
+    """The organisations a user may list or open (directory and profile): access.visibility.organisations."""
+    return visibility.organisations(user, queryset=queryset)
 
 
 def directory_queryset(user):
@@ -40,19 +28,18 @@ def directory_queryset(user):
         visible_organisations(user)
         .select_related("operator")
         .prefetch_related(Prefetch("network_links", queryset=current_links, to_attr="current_links"))
-        .annotate(member_count=Count("memberships", distinct=True))
         .order_by("name")
     )
 
 
+def with_member_counts(queryset):
+    """The export's member count: counted for the exported rows, never for a page's (which does not show it)."""
+    return queryset.annotate(member_count=Count("memberships", distinct=True))
+
+
 def visible_actions(user, queryset=None):
-    """Actions in France: staff see all, others those of the organisations they may see."""
-    queryset = FranceAction.objects.all() if queryset is None else queryset
-    if not user or not user.is_authenticated:
-        return queryset.none()
-    if user.is_forim_staff:
-        return queryset
-    return queryset.filter(organisation__in=visible_organisations(user).values("pk"))
+    """Actions in France: those of the organisations the user may see (access.visibility.france_actions)."""
+    return visibility.france_actions(user, queryset)
 
 
 def actions_queryset(user):

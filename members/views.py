@@ -5,12 +5,13 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from access import visibility
+from access.permissions import check_staff, has_perm, require, visible_or_404
 from accounts.models import Role
 from forim_portal.errors import DomainError
 from forim_portal.exports import export_response
@@ -39,19 +40,10 @@ from .models import (
     Membership,
     NetworkLink,
     Organisation,
-    OrganisationDocument,
     OrganisationKind,
 )
-from .rules import (
-    can_change_organisation,
-    can_edit_documents,
-    can_edit_for,
-    can_manage_people,
-    can_view_documents,
-    can_view_people,
-    is_forim_staff,
-)
-from .selectors import actions_queryset, can_apply, directory_queryset, visible_organisations
+from .organisation_fields import clean_organisation_data
+from .selectors import actions_queryset, can_apply, directory_queryset, with_member_counts
 
 PAGE_SIZE = 50
 IMPORT_SESSION_KEY = "members_import"
@@ -59,17 +51,18 @@ BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def _form_error(form, error):
-    """Show a refused rule on the form, keeping what the user typed."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
+    """Show a refused rule on the form (each refused field when the service names several), keeping what was typed."""
+    for field, message in getattr(error, "errors", {error.field: error.message}).items():
+        form.add_error(field if field in form.fields else None, message)
 
 
 def _visible_or_404(request, pk):
-    return get_object_or_404(visible_organisations(request.user), pk=pk)
+    return visible_or_404(visibility.organisations(request.user), pk=pk)
 
 
 def _require_network_viewer(user):
     """The directory and the actions list are for FORIM staff and network coordinators."""
-    if not (is_forim_staff(user) or user.role == Role.COORDINATOR):
+    if not (visibility.is_staff(user) or user.role == Role.COORDINATOR):
         raise PermissionDenied(_("Cette liste est réservée à l'équipe du FORIM et aux coordinateurs de réseau."))
 
 
@@ -86,6 +79,11 @@ def register(request):
     documents_form = RegistrationDocuments(data, files, prefix="docs")
     if request.method == "POST":
         forms_ok = [org_form.is_valid(), documents_form.is_valid(), account_form.is_valid() if account_form else True]
+        if forms_ok[0] and not all(forms_ok):  # show the registry's refusals now too, not after the files are fixed
+            try:
+                clean_organisation_data(data=org_form.changes())
+            except DomainError as error:
+                _form_error(org_form, error)
         if all(forms_ok):
             account = None
             if anonymous:
@@ -95,7 +93,7 @@ def register(request):
                 }
             try:
                 organisation, user = services.register_organisation(
-                    data=org_form.changed_data_dict(), statutes=documents_form.cleaned_data["statutes"],
+                    data=org_form.changes(), statutes=documents_form.cleaned_data["statutes"],
                     receipt=documents_form.cleaned_data["receipt"], user=None if anonymous else request.user, account=account,
                 )
             except DomainError as error:
@@ -117,6 +115,7 @@ def register(request):
     return render(
         request, "members/register.html",
         {"org_form": org_form, "account_form": account_form, "documents_form": documents_form},
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -127,13 +126,13 @@ def _organisation_context(request, organisation):
     user = request.user
     context = {
         "organisation": organisation,
-        "can_change": can_change_organisation(user, organisation),
-        "can_see_people": can_view_people(user, organisation),
-        "can_manage_people": can_manage_people(user, organisation),
-        "can_see_documents": can_view_documents(user, organisation),
-        "can_edit_documents": can_edit_documents(user, organisation),
-        "can_edit_actions": is_forim_staff(user) or can_edit_for(user, organisation),
-        "is_staff": is_forim_staff(user),
+        "can_change": has_perm(user, "members.change_organisation", organisation),
+        "can_see_people": has_perm(user, "members.view_people", organisation),
+        "can_manage_people": has_perm(user, "members.manage_people", organisation),
+        "can_see_documents": has_perm(user, "members.view_documents", organisation),
+        "can_edit_documents": has_perm(user, "members.change_documents", organisation),
+        "can_edit_actions": has_perm(user, "members.edit_actions", organisation),
+        "is_staff": visibility.is_staff(user),
         "network_links": organisation.network_links.select_related("network").order_by("network__name"),
         "actions": organisation.france_actions.order_by("-year", "title"),
         "apply": can_apply(organisation),
@@ -162,12 +161,7 @@ def _organisation_context(request, organisation):
         context["link_form"] = NetworkLinkForm()
     if context["is_staff"]:
         context["reject_form"] = RejectForm()
-    try:
-        from grants.rules import visible_applications
-    except ImportError:  # the grants app is optional for the registry
-        visible_applications = None
-    if visible_applications and hasattr(organisation, "applications"):
-        context["applications"] = visible_applications(user, organisation.applications.select_related("call"))[:20]
+    context["applications"] = visibility.applications(user, queryset=organisation.applications.select_related("call"))[:20]
     return context
 
 
@@ -188,19 +182,21 @@ def organisation_detail(request, pk):
 @login_required
 def organisation_edit(request, pk):
     organisation = _visible_or_404(request, pk)
-    if not can_change_organisation(request.user, organisation):
-        raise PermissionDenied
-    staff = is_forim_staff(request.user)
+    require(request.user, "members.change_organisation", organisation)
+    staff = visibility.is_staff(request.user)
     form = OrganisationForm(request.POST or None, instance=organisation, staff=staff)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_organisation(organisation=organisation, by=request.user, data=form.changed_data_dict())
+            services.update_organisation(organisation=organisation, by=request.user, data=form.changes())
         except DomainError as error:
             _form_error(form, error)
         else:
             messages.success(request, _("La fiche de l'organisation est enregistrée."))
             return redirect("members:organisation_detail", pk=organisation.pk)
-    return render(request, "members/organisation_form.html", {"form": form, "organisation": organisation})
+    return render(
+        request, "members/organisation_form.html", {"form": form, "organisation": organisation},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -216,8 +212,7 @@ def organisation_validate(request, pk):
 @require_POST
 def organisation_reject(request, pk):
     organisation = _visible_or_404(request, pk)
-    if not is_forim_staff(request.user):
-        raise PermissionDenied  # before reading the form: only staff decide on a registration
+    check_staff(request.user)  # before reading the form: only staff decide on a registration
     form = RejectForm(request.POST)
     if form.is_valid():
         services.reject_organisation(organisation=organisation, by=request.user, reason=form.cleaned_data["reason"])
@@ -231,8 +226,7 @@ def organisation_reject(request, pk):
 @login_required
 def organisation_history(request, pk):
     organisation = _visible_or_404(request, pk)
-    if not is_forim_staff(request.user):
-        raise PermissionDenied
+    check_staff(request.user)
     records = list(organisation.history.select_related("history_user").order_by("-history_date", "-history_id")[:100])
     entries = []
     for record, previous in zip(records, [*records[1:], None], strict=True):
@@ -374,8 +368,7 @@ def invitation(request, token):
 @login_required
 def document_add(request, pk):
     organisation = _visible_or_404(request, pk)
-    if not can_edit_documents(request.user, organisation):
-        raise PermissionDenied
+    require(request.user, "members.change_documents", organisation)
     form = DocumentForm(request.POST or None, request.FILES or None, initial={"doc_type": request.GET.get("type")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -389,13 +382,7 @@ def document_add(request, pk):
 
 
 def _document_or_404(request, document_pk):
-    document = get_object_or_404(OrganisationDocument.objects.select_related("organisation"), pk=document_pk)
-    organisation = document.organisation
-    if not visible_organisations(request.user).filter(pk=organisation.pk).exists() or not can_view_documents(
-        request.user, organisation
-    ):
-        raise Http404
-    return document
+    return visible_or_404(visibility.organisation_documents(request.user).select_related("organisation"), pk=document_pk)
 
 
 @login_required
@@ -420,15 +407,17 @@ def document_delete(request, document_pk):
 def action_form(request, pk, action_pk=None):
     organisation = _visible_or_404(request, pk)
     action = get_object_or_404(FranceAction, pk=action_pk, organisation=organisation) if action_pk else None
-    if not (is_forim_staff(request.user) or can_edit_for(request.user, organisation)):
-        raise PermissionDenied
+    require(request.user, "members.edit_actions", organisation)
     form = FranceActionForm(request.POST or None, instance=action, initial={"region": organisation.region, "city": organisation.city})
     if request.method == "POST" and form.is_valid():
         fields = form.cleaned_data
         services.save_action(organisation=organisation, by=request.user, data=fields, action=action)
         messages.success(request, _("Action enregistrée."))
         return redirect(reverse("members:organisation_detail", args=[pk]) + "#actions")
-    return render(request, "members/action_form.html", {"form": form, "organisation": organisation, "action": action})
+    return render(
+        request, "members/action_form.html", {"form": form, "organisation": organisation, "action": action},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -444,12 +433,12 @@ def action_delete(request, pk, action_pk):
 # --- lists ------------------------------------------------------------------------------------------
 
 
-def _list_page(request, *, queryset, filterset_class, columns, filename, template, title):
+def _list_page(request, *, queryset, filterset_class, columns, filename, template, title, exported=lambda rows: rows):
     filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
     export = request.GET.get("export")
     if export:
-        return export_response(rows, columns, filename=filename, fmt=export, title=title)
+        return export_response(exported(rows), columns, filename=filename, fmt=export, title=title)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -465,6 +454,7 @@ def directory(request):
     return _list_page(
         request, queryset=directory_queryset(request.user), filterset_class=OrganisationFilter,
         columns=ORGANISATION_COLUMNS, filename="reseau-forim", template="members/directory.html", title=_("Réseau"),
+        exported=with_member_counts,
     )
 
 
@@ -483,8 +473,7 @@ def actions(request):
 @login_required
 def import_members(request):
     """Upload a list, see what each row would do, then confirm (all rows, or only the valid ones if asked)."""
-    if not is_forim_staff(request.user):
-        raise PermissionDenied
+    check_staff(request.user)
     form = ImportForm()
     stored = request.session.get(IMPORT_SESSION_KEY)
     if request.method == "POST" and "confirm" in request.POST and stored:

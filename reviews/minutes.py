@@ -3,9 +3,9 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from access import visibility
 from documents.pdf import render_pdf
 from documents.registry import DocumentKind
-from members.rules import is_forim_staff
 
 
 def render_minutes(session, progress, variant=""):
@@ -34,5 +34,5 @@ MINUTES = DocumentKind(
     label=_("Procès-verbal du comité"),
     model="reviews.CommitteeSession",
     render=render_minutes,
-    can_view=lambda user, session: is_forim_staff(user),
+    readable=visibility.committee_sessions,
 )

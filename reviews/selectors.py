@@ -1,33 +1,66 @@
 """Reads of the instruction: the staff dossier queryset, a reviewer's dossiers, visible reviews, the agenda."""
 
+from itertools import batched
+
 from django.db.models import Count, F, Max, Min, Prefetch, Q
 
+from access import visibility
+from access.visibility import Purpose
 from grants.models import Application
-from grants.rules import visible_applications
 from grants.states import State
-from members.rules import is_forim_staff
 
 from .models import CommitteeDecision, Review, ReviewAssignment
 from .services import SPREAD_THRESHOLD
 
 SUBMITTED = Q(review_assignments__review__submitted_at__isnull=False)
+NO_REVIEWS = {"reviewers_count": 0, "reviews_done": 0, "score_high": None, "score_low": None}
 
 
 def staff_applications(user):
-    """The one queryset behind the staff table, its exports and the API: one query for any number of rows."""
-    if not is_forim_staff(user):
+    """The one queryset behind the staff table, its exports and the API: plain rows, cut into pages by the database.
+
+    The review figures (counts, score range) are not annotated here, which would aggregate every
+    dossier before the page is cut: `with_review_figures` adds them to the rows of a page only."""
+    if not visibility.is_staff(user):
         return Application.objects.none()
     return (
-        visible_applications(user)
+        visibility.applications(user, Purpose.REVIEW)
         .exclude(status=State.DRAFT)
         .select_related("call", "organisation", "operator", "organisation__operator")
+    )
+
+
+def with_review_figures(applications):
+    """These rows (a page, never a whole table), each given reviewers_count, reviews_done, score_high,
+    score_low and spread_flag: one grouped query over the assignments of their ids only."""
+    rows = list(applications)
+    if not rows:
+        return rows
+    sent = Q(review__submitted_at__isnull=False)
+    grouped = (
+        ReviewAssignment.objects.filter(application_id__in=[row.pk for row in rows])
+        .values("application_id")
+        .order_by()
         .annotate(
-            reviewers_count=Count("review_assignments", distinct=True),
-            reviews_done=Count("review_assignments", filter=SUBMITTED, distinct=True),
-            score_high=Max("review_assignments__review__score", filter=SUBMITTED),
-            score_low=Min("review_assignments__review__score", filter=SUBMITTED),
+            reviewers_count=Count("id"),
+            reviews_done=Count("id", filter=sent),
+            score_high=Max("review__score", filter=sent),
+            score_low=Min("review__score", filter=sent),
         )
     )
+    figures = {row.pop("application_id"): row for row in grouped}
+    for application in rows:
+        values = figures.get(application.pk, NO_REVIEWS)
+        for name, value in values.items():
+            setattr(application, name, value)
+        application.spread_flag = spread_flagged(application)
+    return rows
+
+
+def in_batches(queryset, size=1000):
+    """Every row of a queryset with its review figures, read and completed `size` rows at a time (exports)."""
+    for batch in batched(queryset.iterator(chunk_size=size), size):
+        yield from with_review_figures(batch)
 
 
 def spread_flagged(application):
@@ -38,7 +71,7 @@ def spread_flagged(application):
 def reviewer_assignments(user):
     """A reviewer's assignments with their review, newest first."""
     return (
-        ReviewAssignment.objects.filter(reviewer=user)
+        visibility.review_assignments(user).filter(reviewer=user)
         .select_related("application__call", "application__organisation", "review")
         .order_by("-assigned_at", "-id")
     )
@@ -54,16 +87,8 @@ def reviews_of(application):
 
 
 def visible_reviews(user, application):
-    """The reviews of a dossier this user may read (see rules.can_read_review)."""
-    reviews = reviews_of(application)
-    if is_forim_staff(user):
-        return reviews
-    own_sent = application.review_assignments.filter(reviewer=user, review__submitted_at__isnull=False).exists()
-    if application.review_assignments.filter(reviewer=user).exists():
-        return reviews.filter(Q(assignment__reviewer=user) | Q(submitted_at__isnull=False)) if own_sent else reviews.filter(assignment__reviewer=user)
-    if visible_applications(user).filter(pk=application.pk).exists():
-        return reviews.filter(submitted_at__isnull=False, shared_with_applicant=True)
-    return reviews.none()
+    """The reviews of a dossier this user may read (access.visibility.reviews)."""
+    return visibility.reviews(user, reviews_of(application))
 
 
 def agenda(session):

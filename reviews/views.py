@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from access import visibility
+from access.permissions import has_perm, staff_required, visible_or_404
 from accounts.models import User
 from documents.models import DocumentJob
 from forim_portal.errors import DomainError
@@ -20,15 +22,13 @@ from forim_portal.exports import export_response
 from grants import workflow
 from grants.forms import CorrectionDueField
 from grants.models import Application
-from grants.rules import is_accompanying_operator, visible_applications
 from grants.services import default_correction_due_on
 from grants.states import State
 from grants.workflow import APPLICANT, OPERATOR, STAFF, SYSTEM, TRANSITIONS
 from members.choices import Sector
-from members.rules import is_forim_staff
 
 from . import selectors, services
-from .diagram import diagram
+from .diagram import every_machine
 from .filters import ApplicationFilter
 from .forms import AdmissibilityForm, ConflictForm, DecisionForm, NoteForm, OpinionForm, SessionForm
 from .models import CommitteeSession, Recommendation, Review, ReviewAssignment
@@ -38,16 +38,7 @@ PAGE_SIZE = 25
 ACTOR_LABELS = {STAFF: _("Équipe FORIM"), APPLICANT: _("Association"), OPERATOR: _("Opérateur d'appui"), SYSTEM: _("Automatique")}
 
 
-def staff_only(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not is_forim_staff(request.user):
-            raise PermissionDenied(_("Réservé à l'équipe du FORIM."))
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+staff_only = staff_required
 
 
 def _staff_application(request, pk):
@@ -58,19 +49,8 @@ def _staff_application(request, pk):
 
 @staff_only
 def workflow_page(request):
-    """The dossier's states and transitions, drawn, with who may fire each."""
-    rows = [
-        {
-            "spec": spec,
-            "sources": [State(s).label for s in sorted(spec.sources)],
-            "target": State(spec.target).label,
-            "actors": [ACTOR_LABELS[a] for a in sorted(spec.actors)],
-            "notify": [ACTOR_LABELS[a] for a in sorted(spec.notify)],
-        }
-        for spec in TRANSITIONS.values()
-    ]
-    legend = [(ACTOR_LABELS[kind], colour) for kind, colour in diagram()["colours"].items()]
-    return render(request, "reviews/workflow.html", {"drawing": diagram(), "rows": rows, "legend": legend})
+    """Every declared state machine (the dossier's first), drawn and listed: who may fire each move, its guards and effects."""
+    return render(request, "reviews/workflow.html", {"machines": every_machine()})
 
 
 # --- staff dossier table -------------------------------------------------------------------
@@ -107,10 +87,9 @@ def application_list(request):
     if export:
         if not filterset.is_valid():
             raise DomainError(_("Filtres invalides : corrigez-les avant d'exporter."), code="bad_filters")
-        return export_response(filterset.qs, EXPORT_COLUMNS, filename="dossiers", fmt=export, title=_("Dossiers"))
+        return export_response(selectors.in_batches(filterset.qs), EXPORT_COLUMNS, filename="dossiers", fmt=export, title=_("Dossiers"))
     page = Paginator(filterset.qs if filterset.is_valid() else selectors.staff_applications(request.user).none(), PAGE_SIZE).get_page(request.GET.get("page"))
-    for application in page.object_list:
-        application.spread_flag = selectors.spread_flagged(application)
+    page.object_list = selectors.with_review_figures(page.object_list)  # for these 25 rows only
     query = request.GET.copy()
     query.pop("page", None)
     bulk_transitions = [spec for spec in TRANSITIONS.values() if STAFF in spec.actors and spec.name not in {"award", "reject", "defer", "request_corrections"}]
@@ -130,7 +109,7 @@ def _bulk_action(request):
         messages.error(request, _("Cochez au moins un dossier."))
         return redirect(back)
     if action in {"csv", "xlsx"}:
-        return export_response(selected, EXPORT_COLUMNS, filename="dossiers-selection", fmt=action, title=_("Dossiers"))
+        return export_response(selectors.with_review_figures(selected), EXPORT_COLUMNS, filename="dossiers-selection", fmt=action, title=_("Dossiers"))
     if action == "assign":
         reviewer_id = request.POST.get("reviewer")
         pool = services.reviewers().filter(pk=reviewer_id) if reviewer_id else None
@@ -328,9 +307,9 @@ def add_note(request, pk):
 @login_required
 def operator_opinion(request, pk):
     """The accompanying operator's written opinion on a submitted dossier."""
-    application = get_object_or_404(visible_applications(request.user).select_related("organisation", "call"), pk=pk)
-    if not is_accompanying_operator(request.user, application):
-        raise Http404
+    application = visible_or_404(visibility.applications(request.user).select_related("organisation", "call"), pk=pk)
+    if not has_perm(request.user, "reviews.give_opinion", application):
+        raise Http404  # only the accompanying operator has this page
     form = OpinionForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -387,11 +366,10 @@ def _grid(application, review, posted=None):
 @reviewer_only
 def review_form(request, pk):
     """A reviewer reads their assigned dossier and scores it (other reviews only after sending theirs)."""
-    assignment = get_object_or_404(
-        ReviewAssignment.objects.select_related("application__call", "application__organisation").prefetch_related(
-            Prefetch("application__budget_lines")
-        ),
-        pk=pk, reviewer=request.user,
+    assignment = visible_or_404(
+        visibility.review_assignments(request.user).filter(reviewer=request.user)
+        .select_related("application__call", "application__organisation").prefetch_related(Prefetch("application__budget_lines")),
+        pk=pk,
     )
     application = assignment.application
     review = Review.objects.filter(assignment=assignment).prefetch_related("scores").first()
@@ -424,7 +402,7 @@ def review_form(request, pk):
 @reviewer_only
 @require_POST
 def declare_conflict(request, pk):
-    assignment = get_object_or_404(ReviewAssignment.objects.select_related("application"), pk=pk, reviewer=request.user)
+    assignment = visible_or_404(visibility.review_assignments(request.user).filter(reviewer=request.user).select_related("application"), pk=pk)
     form = ConflictForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Expliquez en quelques mots le conflit d'intérêts."))
@@ -443,9 +421,7 @@ def declare_conflict(request, pk):
 @login_required
 def shared_reviews(request, pk):
     """The reviews FORIM chose to share, for the association (and anyone who may see the dossier)."""
-    application = get_object_or_404(visible_applications(request.user).select_related("call", "organisation"), pk=pk)
-    if is_reviewer(request.user) and not is_forim_staff(request.user):
-        raise Http404
+    application = visible_or_404(visibility.applications(request.user).select_related("call", "organisation"), pk=pk)
     reviews = [r for r in selectors.reviews_of(application) if r.is_submitted and r.shared_with_applicant]
     return render(request, "reviews/shared_reviews.html", {"application": application, "reviews": reviews})
 
@@ -482,8 +458,9 @@ def committee_detail(request, pk):
         try:
             services.close_session(session=session, by=request.user)
             messages.success(request, _("Séance clôturée : le procès-verbal est en préparation."))
-        except DomainError as error:
+        except DomainError as error:  # refused (already closed): the page again, with the message and a 4xx
             messages.error(request, error.message)
+            return render(request, "reviews/committee_detail.html", _committee_context(session), status=error.status)
         return redirect("reviews:committee_detail", pk=pk)
     return render(request, "reviews/committee_detail.html", _committee_context(session))
 

@@ -1,37 +1,29 @@
 """Reads: the operator's one page (every association it accompanies, its dossiers, reports, what is late)
 and the activity logs FORIM staff follow. Query counts stay constant with the number of associations."""
 
-import logging
 from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Count, Max, Prefetch, Q, Sum
 from django.utils import timezone
 
+from access import visibility
+from awards.selectors import overdue_reports
 from grants.models import Application
 from grants.states import State
 
 from .models import AccompanimentAgreement, SupportLog
-from .rules import accompanied_by, is_forim_staff, operator_ids
+from .rules import accompanied_by
 
-logger = logging.getLogger(__name__)
 CLOSED_STATES = {State.WITHDRAWN, State.REJECTED, State.INADMISSIBLE, State.CLOSED}
 WAITING_ON_ASSOCIATION = {State.DRAFT, State.CORRECTIONS_REQUESTED}
 
 
 def overdue_reports_by_organisation(applications):
-    """Late reports per association, from the awards app when it is installed (empty otherwise)."""
-    try:
-        from awards.selectors import overdue_reports
-    except ImportError:
-        return {}
+    """Late reports per association (awards.selectors)."""
     late = defaultdict(list)
-    try:
-        for report in overdue_reports(applications):
-            late[report.application.organisation_id].append(report)
-    except Exception:  # the awards app is being built beside us: its absence must not break this page
-        logger.exception("overdue reports unavailable")
-        return {}
+    for report in overdue_reports(applications):
+        late[report.application.organisation_id].append(report)
     return late
 
 
@@ -91,10 +83,7 @@ def _late_items(association, today):
 
 def activity_logs(user):
     """Support logs this user may see: all for FORIM staff, its own operators' otherwise."""
-    logs = SupportLog.objects.select_related("operator", "association", "created_by").order_by("-date", "-pk")
-    if is_forim_staff(user):
-        return logs
-    return logs.filter(operator_id__in=operator_ids(user))
+    return visibility.support_logs(user).select_related("operator", "association", "created_by").order_by("-date", "-pk")
 
 
 def activity_by_operator(logs):
@@ -110,9 +99,6 @@ def association_logs(association, user):
 
 
 def association_agreements(association, user):
-    agreements = AccompanimentAgreement.objects.filter(association=association).select_related("operator")
-    if not is_forim_staff(user):
-        agreements = agreements.filter(operator_id__in=operator_ids(user))
-    return agreements
+    return visibility.accompaniment_agreements(user).filter(association=association).select_related("operator")
 
 

@@ -9,7 +9,7 @@ from forim_portal.errors import DomainError
 from members.models import OrganisationKind
 
 from .models import AccompanimentAgreement, SupportKind, SupportLog
-from .rules import operator_ids
+from .rules import is_forim_staff, operator_ids
 
 ACCOMPANIED_KINDS = {OrganisationKind.OSIM, OrganisationKind.FOSIM, OrganisationKind.COSIM}
 
@@ -17,7 +17,7 @@ ACCOMPANIED_KINDS = {OrganisationKind.OSIM, OrganisationKind.FOSIM, Organisation
 def _check_writer(by, operator):
     if operator.kind != OrganisationKind.OPERATOR:
         raise DomainError(_("%(org)s n'est pas un opérateur d'appui.") % {"org": operator}, code="not_operator", field="operator")
-    if not (by.is_forim_staff or operator.pk in operator_ids(by, writers_only=True)):
+    if not (is_forim_staff(by) or operator.pk in operator_ids(by, writers_only=True)):
         raise DomainError(_("Vous n'agissez pas pour cet opérateur d'appui."), code="forbidden", status=403)
 
 

@@ -4,10 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from access import visibility
+from access.permissions import staff_required, visible_or_404
+from access.visibility import Purpose
 from forim_portal.errors import DomainError
 from forim_portal.exports import export_response
 from forim_portal.uploads import serve_file
@@ -16,8 +19,7 @@ from members.models import Organisation, OrganisationKind
 from . import selectors, services
 from .filters import ActivityFilter
 from .forms import AgreementForm, SupportLogForm
-from .models import AccompanimentAgreement
-from .rules import operator_ids, operators_of, visible_associations
+from .rules import operator_ids, operators_of
 
 
 def _user_operators(request):
@@ -41,11 +43,12 @@ def _staff_chosen_operator(request):
 
 @login_required
 def operator_home(request):
-    operators = _staff_chosen_operator(request) if request.user.is_forim_staff else _user_operators(request)
+    staff = visibility.is_staff(request.user)
+    operators = _staff_chosen_operator(request) if staff else _user_operators(request)
     if not operators:
-        if request.user.is_forim_staff:
+        if staff:
             return redirect("support:staff_activity")
-        raise PermissionDenied
+        raise PermissionDenied(_("Cette page est réservée aux opérateurs d'appui."))
     associations = selectors.operator_overview(operators)
     return render(request, "support/operator_home.html", {
         "operators": Organisation.objects.filter(pk__in=operators).order_by("name"),
@@ -55,10 +58,7 @@ def operator_home(request):
 
 
 def _visible_association(request, pk):
-    association = visible_associations(request.user).filter(pk=pk).first()
-    if association is None:
-        raise Http404
-    return association
+    return visible_or_404(visibility.organisations(request.user, Purpose.ACCOMPANIMENT), pk=pk)
 
 
 def _association_context(request, association, log_form=None, agreement_form=None):
@@ -68,7 +68,7 @@ def _association_context(request, association, log_form=None, agreement_form=Non
         "writers": writers,
         "logs": selectors.association_logs(association, request.user),
         "agreements": selectors.association_agreements(association, request.user),
-        "dossiers": association.applications.select_related("call").order_by("-call__year", "pk"),
+        "dossiers": visibility.applications(request.user, queryset=association.applications.select_related("call")).order_by("-call__year", "pk"),
         "log_form": log_form or SupportLogForm(),
         "agreement_form": agreement_form or AgreementForm(),
     }
@@ -78,7 +78,7 @@ def _writer_operator(request, association):
     """The operator the user writes for (the active one first) among those accompanying the association."""
     writers = operators_of(association, operator_ids(request.user, writers_only=True))
     if not writers:
-        raise PermissionDenied
+        raise PermissionDenied(_("Vous ne pouvez écrire que pour un opérateur qui accompagne cette association."))
     active = request.organisation
     return next((o for o in writers if active is not None and o.pk == active.pk), writers[0])
 
@@ -127,8 +127,8 @@ def agreement_create(request, pk):
 
 @login_required
 def agreement_file(request, pk):
-    agreement = get_object_or_404(AccompanimentAgreement, pk=pk)
-    if not agreement.file or not selectors.association_agreements(agreement.association, request.user).filter(pk=pk).exists():
+    agreement = visible_or_404(visibility.accompaniment_agreements(request.user), pk=pk)
+    if not agreement.file:
         raise Http404
     return serve_file(agreement.file)
 
@@ -157,11 +157,9 @@ def _activity(request, template):
     })
 
 
-@login_required
+@staff_required
 def staff_activity(request):
     """FORIM staff: every operator's activity, filtered, with CSV/XLSX export."""
-    if not request.user.is_forim_staff:
-        raise PermissionDenied
     return _activity(request, "support/activity.html")
 
 
@@ -169,7 +167,7 @@ def staff_activity(request):
 def operator_activity(request):
     """An operator's own activity, to export for FORIM."""
     if not operator_ids(request.user):
-        if request.user.is_forim_staff:
+        if visibility.is_staff(request.user):
             return redirect("support:staff_activity")
-        raise PermissionDenied
+        raise PermissionDenied(_("Cette page est réservée aux opérateurs d'appui."))
     return _activity(request, "support/activity.html")

@@ -2,7 +2,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from awards.models import Payment
-from documents.models import JobStatus
+from documents.models import DocumentJob, JobStatus
 
 from .test_money import sign
 
@@ -73,8 +73,11 @@ def test_rules_and_top_ups_through_the_api(awarded, ccme, call, staff_user, part
 
 
 def test_document_jobs_through_the_api(awarded, ccme_rule, staff_user, applicant, other_applicant, partner_user, django_capture_on_commit_callbacks):
+    # the diploma is made by FORIM (never by the association, which may only read it)
+    refused = api(applicant).post("/api/v1/documents/jobs/", {"kind": "diploma", "target": awarded.pk}, format="json")
+    assert refused.status_code == 403 and not DocumentJob.objects.filter(kind="diploma").exists()
     with django_capture_on_commit_callbacks(execute=True):
-        queued = api(applicant).post("/api/v1/documents/jobs/", {"kind": "diploma", "target": awarded.pk}, format="json")
+        queued = api(staff_user).post("/api/v1/documents/jobs/", {"kind": "diploma", "target": awarded.pk}, format="json")
     assert queued.status_code == 202, queued.content
     job_id = queued.json()["id"]
     status = api(applicant).get(f"/api/v1/documents/jobs/{job_id}/").json()
@@ -86,7 +89,11 @@ def test_document_jobs_through_the_api(awarded, ccme_rule, staff_user, applicant
     guess = api(other_applicant).post("/api/v1/documents/jobs/", {"kind": "diploma", "target": awarded.pk}, format="json")
     assert guess.status_code == 404
     assert api(staff_user).post("/api/v1/documents/jobs/", {"kind": "nope", "target": 1}, format="json").status_code == 404
-    assert ids(api(applicant).get("/api/v1/documents/jobs/")) == {job_id}
+    # The list holds the documents one may read, whoever asked for them (list and detail agree):
+    # the association its dossier's agreement (made by FORIM at the award) and diploma; the partner only the diploma.
+    own = set(DocumentJob.objects.filter(target_id=awarded.pk, kind__in=["agreement", "diploma"]).values_list("pk", flat=True))
+    assert job_id in own and ids(api(applicant).get("/api/v1/documents/jobs/")) == own
+    assert ids(api(partner_user).get("/api/v1/documents/jobs/")) == {job_id}
     assert api(staff_user).post("/api/v1/documents/jobs/", {"kind": "call_diplomas", "target": awarded.call_id, "variant": "docx"},
                                 format="json").status_code == 400
 

@@ -4,6 +4,8 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from access import visibility
+from access.visibility import Purpose
 from documents.models import DocumentJob, JobStatus
 from documents.pdf import LocalOnlyFetcher, html_to_pdf
 from documents.registry import DocumentKind, register
@@ -25,7 +27,7 @@ def render_card(organisation, progress, variant=""):
 
 register(DocumentKind(
     code="test_card", label="Carte", model="members.Organisation", render=render_card,
-    can_view=lambda user, org: user.is_forim_staff or org.memberships.filter(user=user).exists(),
+    readable=lambda user: visibility.organisations(user, Purpose.PEOPLE),
 ))
 
 

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests.conftest import login
+
 OK, LOGIN, DENIED, HIDDEN, NOT_ALLOWED = "ok", "login", 403, 404, 405
 # Reached the view, which refused the (empty) input: the user was let through.
 INPUT_REFUSED = {400, 409, 422}
@@ -33,6 +35,7 @@ def walk_patterns(resolver=None, prefix="", namespace=""):
 
 def fill(route, kwargs):
     """Turn a route (path converters or DRF regex) into a URL with these values."""
+
     def value(match):
         key = match.group("name")
         if key not in kwargs:
@@ -63,7 +66,7 @@ def client_for(user):
     """One logged-in client per role: its session row lives outside the rolled-back savepoints."""
     client = Client(raise_request_exception=False)
     if user is not None:
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        login(client, user)
     return client
 
 

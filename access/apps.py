@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccessConfig(AppConfig):
+    """Who sees what, and who may do what: one module for every page, download, export and API call.
+
+    Depends on every domain app (it reads their models); no domain app's models depend on it.
+    """
+
+    name = "access"
+    verbose_name = _("Accès")

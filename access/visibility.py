@@ -1,0 +1,458 @@
+"""What may this user see, for what purpose: ONE function per object kind.
+
+Each function returns a queryset filtered by one predicate (a `Q` built from membership
+subqueries, so a list is one query whatever its length, and every filter is on a foreign
+key or an indexed column). An object check is the same queryset narrowed to the object
+(`can_see`), so a list and a detail can never disagree.
+
+Purposes of a dossier (an `Application`):
+
+- PRIVATE: the association's own dossier (budget, payment reference, history, thread,
+  receipt, attachments, reports, agreement): FORIM staff, the applicant organisation's
+  members, its accompanying support operator.
+- FOLLOW_UP: a funded dossier's follow-up (amounts, tranche and report status): PRIVATE,
+  plus the partners that cofinance it.
+- REVIEW: the review view (anonymised when the call says so): staff and assigned reviewers.
+- PUBLIC: the laureates page: funded projects whose association agreed to be shown.
+- STATISTICS: the figures of a role's dashboard (counts and sums, never a dossier's page):
+  staff everything; operators the dossiers they accompany; network coordinators their
+  network's; partners the projects they cofinance.
+
+Purposes of an organisation: PROFILE (the directory and profile page: staff, members, its
+operator, its network's coordinator), PEOPLE (its members and invitations: staff, members),
+DOCUMENTS (its vault: staff, members, its operator), ACCOMPANIMENT (the support pages:
+staff, the operators accompanying it).
+"""
+
+from enum import StrEnum
+
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import Role
+from awards.models import Agreement, CofinancingRule, Payment, Report, TopUp, Tranche
+from documents.models import DocumentJob
+from events.models import Audience, Event, Registration
+from grants.models import Application, ApplicationDocument, Call, Message
+from grants.states import FUNDED_STATES
+from members.models import (
+    FranceAction,
+    Invitation,
+    MemberRole,
+    Membership,
+    NetworkLink,
+    Organisation,
+    OrganisationDocument,
+    OrganisationKind,
+    OrganisationStatus,
+)
+from reviews.models import CommitteeSession, Review, ReviewAssignment
+from support.models import AccompanimentAgreement, SupportLog
+
+
+class Purpose(StrEnum):
+    PRIVATE = "private"
+    FOLLOW_UP = "follow_up"
+    REVIEW = "review"
+    PUBLIC = "public"
+    STATISTICS = "statistics"
+    PROFILE = "profile"
+    PEOPLE = "people"
+    DOCUMENTS = "documents"
+    ACCOMPANIMENT = "accompaniment"
+
+
+WRITERS = (MemberRole.ADMIN, MemberRole.MEMBER)
+NOBODY = Q(pk__in=[])
+
+
+# Who the user is ------------------------------------------------------------------------------
+
+
+def signed_in(user):
+    return bool(user is not None and user.is_authenticated)
+
+
+def is_staff(user):
+    """The one staff check: FORIM staff and administrators."""
+    return signed_in(user) and bool(user.is_forim_staff)
+
+
+def is_reviewer(user):
+    return signed_in(user) and user.role == Role.REVIEWER
+
+
+def memberships(user, *, roles=None, kinds=None):
+    """The user's memberships (optionally with given member roles / organisation kinds)."""
+    if not signed_in(user):
+        return Membership.objects.none()
+    rows = Membership.objects.filter(user=user)
+    if roles:
+        rows = rows.filter(role__in=roles)
+    if kinds:
+        rows = rows.filter(organisation__kind__in=kinds)
+    return rows
+
+
+def acting_for(user, *, roles=None, kinds=None):
+    """A subquery of the ids of the organisations the user acts for: use it inside a filter."""
+    return memberships(user, roles=roles, kinds=kinds).values("organisation_id")
+
+
+def organisation_ids(user, *, roles=None, kinds=None):
+    """The same ids as a set, for code that needs them in Python."""
+    return set(acting_for(user, roles=roles, kinds=kinds).values_list("organisation_id", flat=True))
+
+
+def operators_of(user, *, writers_only=False):
+    """Support operators (OPAP) the user acts for (writers: admins and members, not viewers)."""
+    return acting_for(user, roles=WRITERS if writers_only else None, kinds=[OrganisationKind.OPERATOR])
+
+
+def partners_of(user):
+    """Cofinancing partners the user acts for."""
+    return acting_for(user, kinds=[OrganisationKind.PARTNER])
+
+
+def coordinated_networks(user):
+    """Federations and collectives a network coordinator acts for (none for any other role)."""
+    if not signed_in(user) or user.role != Role.COORDINATOR:
+        return Membership.objects.none().values("organisation_id")
+    return acting_for(user, kinds=[OrganisationKind.FOSIM, OrganisationKind.COSIM])
+
+
+def active_link_q(prefix=""):
+    """A network link still running today (no end date, or one not passed)."""
+    return Q(**{f"{prefix}until__isnull": True}) | Q(**{f"{prefix}until__gte": timezone.localdate()})
+
+
+def network_members(user):
+    """Organisations currently in a network the user coordinates (a subquery)."""
+    return NetworkLink.objects.filter(active_link_q(), network_id__in=coordinated_networks(user)).values("member_id")
+
+
+def _restrict(queryset, model, condition):
+    queryset = model.objects.all() if queryset is None else queryset
+    return queryset.filter(condition)
+
+
+# Dossiers --------------------------------------------------------------------------------------
+
+
+def _accompanied_dossiers_q(operators):
+    """Dossiers whose operator (or, when none is set, whose association's operator) is one of these."""
+    return Q(operator_id__in=operators) | Q(operator__isnull=True, organisation__operator_id__in=operators)
+
+
+def _cofinanced(user):
+    return TopUp.objects.filter(rule__partner_id__in=partners_of(user)).values("application_id")
+
+
+def laureates_q():
+    return Q(status__in=FUNDED_STATES, publish_consent=True, call__deadline__lt=timezone.now())
+
+
+def application_q(user, purpose=Purpose.PRIVATE):
+    """The one predicate on dossiers, for a user and a purpose."""
+    if purpose == Purpose.PUBLIC:
+        return laureates_q()
+    if not signed_in(user):
+        return NOBODY
+    staff = is_staff(user)
+    if purpose == Purpose.REVIEW:
+        if staff:
+            return Q()
+        return (
+            Q(pk__in=ReviewAssignment.objects.filter(reviewer=user).values("application_id"))
+            if is_reviewer(user)
+            else NOBODY
+        )
+    operators = operators_of(user)
+    if purpose == Purpose.STATISTICS:
+        if staff:
+            return Q()
+        return (
+            _accompanied_dossiers_q(operators)
+            | Q(organisation_id__in=network_members(user))
+            | Q(organisation_id__in=coordinated_networks(user))
+            | Q(pk__in=_cofinanced(user))
+        )
+    private = Q() if staff else Q(organisation_id__in=acting_for(user)) | _accompanied_dossiers_q(operators)
+    if purpose == Purpose.PRIVATE:
+        return private
+    if purpose == Purpose.FOLLOW_UP:
+        return Q(status__in=FUNDED_STATES) & (private if staff else private | Q(pk__in=_cofinanced(user)))
+    raise ValueError(f"no such purpose for a dossier: {purpose}")
+
+
+def applications(user, purpose=Purpose.PRIVATE, queryset=None):
+    """The dossiers this user may see for this purpose (see the module's docstring)."""
+    return _restrict(queryset, Application, application_q(user, purpose))
+
+
+def follow_ups(user, queryset=None):
+    """The follow-up view of funded dossiers (the cofinancing partner included)."""
+    return applications(user, Purpose.FOLLOW_UP, queryset)
+
+
+def application_documents(user, queryset=None):
+    """A dossier's attachments: the private dossier only (never the partner, never a reviewer's list)."""
+    return _restrict(queryset, ApplicationDocument, Q(application__in=applications(user).values("pk")))
+
+
+def threads(user, queryset=None):
+    """Dossiers whose message thread (the association and FORIM) the user may read: staff and the
+    applicant organisation's members; not its operator, never a partner or a reviewer."""
+    if is_staff(user):
+        return _restrict(queryset, Application, Q())
+    return _restrict(queryset, Application, Q(organisation_id__in=acting_for(user)) if signed_in(user) else NOBODY)
+
+
+def messages(user, queryset=None):
+    return _restrict(queryset, Message, Q(application__in=threads(user).values("pk")))
+
+
+def calls(user, queryset=None):
+    """Calls are public to everyone signed in (their rules are what associations apply to)."""
+    return _restrict(queryset, Call, Q() if signed_in(user) else NOBODY)
+
+
+# Follow-up of funded dossiers ------------------------------------------------------------------
+
+
+def _of_private_dossiers(user, field="application"):
+    return Q(**{f"{field}__in": applications(user).values("pk")})
+
+
+def tranches(user, queryset=None):
+    return _restrict(queryset, Tranche, _of_private_dossiers(user))
+
+
+def payments(user, queryset=None):
+    return _restrict(queryset, Payment, _of_private_dossiers(user, "tranche__application"))
+
+
+def reports(user, queryset=None):
+    return _restrict(queryset, Report, _of_private_dossiers(user))
+
+
+def agreements(user, queryset=None):
+    return _restrict(queryset, Agreement, _of_private_dossiers(user))
+
+
+def top_ups(user, queryset=None):
+    """Staff all; the association's side those of its dossiers; a partner its own (never another partner's)."""
+    if is_staff(user):
+        return _restrict(queryset, TopUp, Q())
+    if not signed_in(user):
+        return _restrict(queryset, TopUp, NOBODY)
+    return _restrict(queryset, TopUp, _of_private_dossiers(user) | Q(rule__partner_id__in=partners_of(user)))
+
+
+def partner_top_ups(user, queryset=None):
+    """Only the user's partners' top-ups, even for staff who act for no partner (the partner's own view)."""
+    return _restrict(queryset, TopUp, Q(rule__partner_id__in=partners_of(user)))
+
+
+def cofinancing_rules(user, queryset=None):
+    return _restrict(queryset, CofinancingRule, Q() if is_staff(user) else Q(partner_id__in=partners_of(user)))
+
+
+def partners(user, queryset=None):
+    """Partners whose cofinancing report this user may read: staff all, a partner's people their own."""
+    base = Q(kind=OrganisationKind.PARTNER)
+    return _restrict(queryset, Organisation, base if is_staff(user) else base & Q(pk__in=partners_of(user)))
+
+
+# Organisations ---------------------------------------------------------------------------------
+
+ACCOMPANIED_KINDS_EXCLUDED = (OrganisationKind.OPERATOR, OrganisationKind.PARTNER, OrganisationKind.FORIM)
+
+
+def accompanied_q(operators):
+    """Associations that have one of these operators as their OPAP, or an agreement with one."""
+    return Q(operator_id__in=operators) | Q(
+        pk__in=AccompanimentAgreement.objects.filter(operator_id__in=operators).values("association_id")
+    )
+
+
+def organisation_q(user, purpose=Purpose.PROFILE):
+    if not signed_in(user):
+        return NOBODY
+    staff = is_staff(user)
+    if purpose == Purpose.ACCOMPANIMENT:
+        return ~Q(kind__in=ACCOMPANIED_KINDS_EXCLUDED) if staff else accompanied_q(operators_of(user))
+    if staff:
+        return Q()
+    own = Q(pk__in=acting_for(user))
+    if purpose == Purpose.PEOPLE:
+        return own
+    accompanied = Q(operator_id__in=operators_of(user))
+    if purpose == Purpose.DOCUMENTS:
+        return own | accompanied
+    if purpose == Purpose.PROFILE:
+        return own | accompanied | Q(pk__in=network_members(user))
+    raise ValueError(f"no such purpose for an organisation: {purpose}")
+
+
+def organisations(user, purpose=Purpose.PROFILE, queryset=None):
+    """The organisations this user may see for this purpose (see the module's docstring)."""
+    return _restrict(queryset, Organisation, organisation_q(user, purpose))
+
+
+def organisation_documents(user, queryset=None):
+    return _restrict(
+        queryset, OrganisationDocument, Q(organisation__in=organisations(user, Purpose.DOCUMENTS).values("pk"))
+    )
+
+
+def people(user, queryset=None):
+    """Memberships of the organisations whose people the user may see."""
+    return _restrict(queryset, Membership, Q(organisation__in=organisations(user, Purpose.PEOPLE).values("pk")))
+
+
+def invitations(user, queryset=None):
+    return _restrict(queryset, Invitation, Q(organisation__in=organisations(user, Purpose.PEOPLE).values("pk")))
+
+
+def france_actions(user, queryset=None):
+    """Actions in France: those of the organisations the user may see."""
+    return _restrict(queryset, FranceAction, Q(organisation__in=organisations(user).values("pk")))
+
+
+# Accompaniment ---------------------------------------------------------------------------------
+
+
+def support_logs(user, queryset=None):
+    """Staff all; an operator's people the logs their operators wrote."""
+    return _restrict(queryset, SupportLog, Q() if is_staff(user) else Q(operator_id__in=operators_of(user)))
+
+
+def accompaniment_agreements(user, queryset=None):
+    return _restrict(queryset, AccompanimentAgreement, Q() if is_staff(user) else Q(operator_id__in=operators_of(user)))
+
+
+# Events ----------------------------------------------------------------------------------------
+
+
+def managed_organisations(user):
+    """Organisations whose events this user runs (admins and members, not viewers)."""
+    return acting_for(user, roles=WRITERS)
+
+
+def is_network_member(user):
+    return memberships(user).filter(organisation__status=OrganisationStatus.VALIDATED).exists()
+
+
+def event_q(user):
+    """Open events for everyone; members-only for the network; invited-only for the invited and the organiser."""
+    visible = Q(audience=Audience.OPEN)
+    if not signed_in(user):
+        return visible
+    if is_staff(user):
+        return Q()
+    own = acting_for(user)
+    visible |= Q(organiser_id__in=own) | Q(
+        pk__in=Event.objects.filter(invitations__organisation_id__in=own).values("pk")
+    )
+    if is_network_member(user):
+        visible |= Q(audience=Audience.MEMBERS)
+    return visible
+
+
+def events(user, queryset=None):
+    return _restrict(queryset, Event, event_q(user))
+
+
+def managed_events(user, queryset=None):
+    """Events this user runs: all for staff, else those of the organisations they write for."""
+    return _restrict(queryset, Event, Q() if is_staff(user) else Q(organiser_id__in=managed_organisations(user)))
+
+
+def registrations(user, queryset=None):
+    """The user's own registrations, its organisations' and those of the events it runs."""
+    if is_staff(user):
+        return _restrict(queryset, Registration, Q())
+    if not signed_in(user):
+        return _restrict(queryset, Registration, NOBODY)
+    managed = managed_organisations(user)
+    return _restrict(
+        queryset,
+        Registration,
+        Q(user=user)
+        | Q(email__iexact=user.email)
+        | Q(organisation_id__in=managed)
+        | Q(event__organiser_id__in=managed),
+    )
+
+
+# Instruction -----------------------------------------------------------------------------------
+
+
+def review_assignments(user, queryset=None):
+    if is_staff(user):
+        return _restrict(queryset, ReviewAssignment, Q())
+    return _restrict(queryset, ReviewAssignment, Q(reviewer=user) if is_reviewer(user) else NOBODY)
+
+
+def review_q(user):
+    """Staff; the review's author; another assigned reviewer once their own is sent; the association if shared."""
+    if is_staff(user):
+        return Q()
+    if not signed_in(user):
+        return NOBODY
+    sent = Q(submitted_at__isnull=False)
+    if is_reviewer(user):
+        own_sent = ReviewAssignment.objects.filter(reviewer=user, review__submitted_at__isnull=False).values(
+            "application_id"
+        )
+        return Q(assignment__reviewer=user) | (sent & Q(assignment__application_id__in=own_sent))
+    return sent & Q(shared_with_applicant=True, assignment__application_id__in=applications(user).values("pk"))
+
+
+def reviews(user, queryset=None):
+    return _restrict(queryset, Review, review_q(user))
+
+
+def committee_sessions(user, queryset=None):
+    return _restrict(queryset, CommitteeSession, Q() if is_staff(user) else NOBODY)
+
+
+# Generated documents: each kind declares `readable(user)` (one of the functions above) ---------
+
+
+def receipts(user, queryset=None):
+    """Dossiers whose deposit receipt the user may read: the private dossier, once it has a reference."""
+    return applications(user, queryset=queryset).filter(reference__isnull=False).exclude(reference="")
+
+
+def staff_calls(user, queryset=None):
+    return _restrict(queryset, Call, Q() if is_staff(user) else NOBODY)
+
+
+def document_jobs(user, queryset=None):
+    """Generated documents: staff all; others the documents of the objects they may read, whoever asked."""
+    if is_staff(user):
+        return _restrict(queryset, DocumentJob, Q())
+    if not signed_in(user):
+        return _restrict(queryset, DocumentJob, NOBODY)
+    from documents.registry import all_kinds
+
+    condition = NOBODY
+    for code, spec in all_kinds().items():
+        targets = spec.readable(user)
+        condition |= Q(
+            kind=code,
+            target_type__app_label=targets.model._meta.app_label,
+            target_type__model=targets.model._meta.model_name,
+            target_id__in=targets.values("pk"),
+        )
+    return _restrict(queryset, DocumentJob, condition)
+
+
+# Object checks ---------------------------------------------------------------------------------
+
+
+def can_see(queryset, obj):
+    """The object check of a visibility queryset: the same predicate, narrowed to one row."""
+    return obj is not None and obj.pk is not None and queryset.filter(pk=obj.pk).exists()
