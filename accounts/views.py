@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -13,8 +14,9 @@ from django.views.decorators.http import require_POST
 from forim_portal.errors import DomainError
 
 from .forms import LoginForm, ProfileForm
-from .home import home_sections
 from .middleware import SESSION_KEY
+from .navigation import sections_for
+from .second_factor import has_second_factor
 from .tokens import create_token, revoke_token
 
 NEW_KEY_SESSION_NAME = "new_api_key"
@@ -40,7 +42,7 @@ class LogoutView(auth_views.LogoutView):
 
 @login_required
 def home(request):
-    return render(request, "accounts/home.html", {"sections": home_sections(request)})
+    return render(request, "accounts/home.html", {"sections": sections_for(request)})
 
 
 @login_required
@@ -53,7 +55,7 @@ def profile(request):
         response.set_cookie("django_language", user.language, samesite="Lax")
         messages.success(request, _("Votre profil est enregistré."))
         return response
-    return render_profile(request, form=form)
+    return render_profile(request, form=form, status=400 if request.method == "POST" else 200)
 
 
 def render_profile(request, *, form, token_form=None, status=200):
@@ -65,6 +67,7 @@ def render_profile(request, *, form, token_form=None, status=200):
             "form": form,
             "memberships": memberships,
             "tokens": request.user.api_tokens.all(),
+            "has_second_factor": has_second_factor(request.user),
             "token_form": token_form or ApiTokenForm(),
             # The key of a token just created: shown once, then gone from the session.
             "new_token_key": request.session.pop(NEW_KEY_SESSION_NAME, None),
@@ -100,15 +103,16 @@ def revoke_api_token(request, token_id):
 @login_required
 @require_POST
 def switch_organisation(request):
-    """Act for another of the user's organisations; refuse any other."""
-    organisation_id = request.POST.get("organisation")
-    membership = request.user.memberships.filter(organisation_id=organisation_id).select_related("organisation").first()
+    """Act for another of the user's organisations; refuse any other (400 in French, never a 500)."""
+    organisation_id = request.POST.get("organisation", "")
+    membership = None
+    if organisation_id.isdigit() and len(organisation_id) < 12:
+        membership = request.user.memberships.filter(organisation_id=int(organisation_id)).select_related("organisation").first()
     if membership is None:
-        messages.error(request, _("Vous n'agissez pas pour cette organisation."))
-    else:
-        request.session[SESSION_KEY] = membership.organisation_id
-        messages.success(request, _("Vous agissez maintenant pour %(name)s.") % {"name": membership.organisation})
+        raise DomainError(_("Vous n'agissez pas pour cette organisation."), code="not_a_member", field="organisation")
+    request.session[SESSION_KEY] = membership.organisation_id
+    messages.success(request, _("Vous agissez maintenant pour %(name)s.") % {"name": membership.organisation})
     target = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"
-    return redirect(target)
+    return HttpResponseRedirect(target)

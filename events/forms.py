@@ -1,12 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from forim_portal.form_fields import MinuteDateTimeField, keep_untouched
 from grants.models import Call
 
 from .models import Event, InvitationStatus
 from .rules import organiser_choices
-
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class EventForm(forms.ModelForm):
@@ -14,16 +13,19 @@ class EventForm(forms.ModelForm):
         model = Event
         fields = ["kind", "title", "organiser", "starts_at", "ends_at", "place", "city", "region", "online_url",
                   "description", "capacity", "audience", "registration_deadline", "call"]
-        widgets = {"starts_at": DATETIME, "ends_at": DATETIME, "registration_deadline": DATETIME,
-                   "description": forms.Textarea(attrs={"rows": 5})}
+        field_classes = {"starts_at": MinuteDateTimeField, "ends_at": MinuteDateTimeField,
+                         "registration_deadline": MinuteDateTimeField}
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organiser"].queryset = organiser_choices(user)
         self.fields["call"].queryset = Call.objects.select_related("programme").order_by("-year", "title")
         self.fields["call"].required = False
-        for name in ("starts_at", "ends_at", "registration_deadline"):
-            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"]
+
+    def clean(self):
+        super().clean()
+        return keep_untouched(self)
 
     def _post_clean(self):
         # model validation (dates, ceremony and call) runs in services.save_event, which reports in French

@@ -9,109 +9,82 @@ from forim_portal.uploads import SPREADSHEET_EXTENSIONS, SafeFileField
 from .choices import Region, Sector
 from .countries import country_choices
 from .models import DocumentType, FranceAction, MemberRole, Organisation, OrganisationDocument, OrganisationKind
-from .services import existing_rna_owner
-from .validators import normalise_rna, normalise_siret
+from .organisation_fields import ASSOCIATION_KINDS, fields_for
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-COMMON_FIELDS = [
-    "name", "acronym", "rna", "siret", "created_on", "published_on", "address", "postcode", "city", "region",
-    "department", "website", "email", "phone",
-]
-KIND_FIELDS = {
-    OrganisationKind.OSIM: ["diaspora_countries", "intervention_countries", "sectors", "board_migrant_share"],
-    OrganisationKind.FOSIM: ["diaspora_countries", "intervention_countries", "sectors"],
-    OrganisationKind.COSIM: ["intervention_countries"],
-    OrganisationKind.OPERATOR: ["label_since", "label_until", "covered_regions", "covered_countries"],
-    OrganisationKind.PARTNER: ["cofinancing_offer", "cofinancing_rate", "intervention_countries"],
-    OrganisationKind.FORIM: [],
+ORGANISATION_WIDGETS = {
+    "created_on": DATE, "published_on": DATE, "label_since": DATE, "label_until": DATE,
+    "cofinancing_offer": forms.Textarea(attrs={"rows": 3}),
 }
-STAFF_FIELDS = ["kind", "operator"]
 
 
-def department_from_postcode(postcode):
-    postcode = (postcode or "").strip()
-    if len(postcode) != 5 or not postcode.isdigit():
-        return ""
-    if postcode.startswith("97"):
-        return postcode[:3]
-    if postcode.startswith("20"):
-        return "2A" if int(postcode) < 20200 else "2B"
-    return postcode[:2]
+class CodesField(forms.MultipleChoiceField):
+    """A multi-select of codes that shows what is stored selected (countries come back as `Country` objects)."""
+
+    def prepare_value(self, value):
+        if value is None or isinstance(value, str):
+            return value
+        return [str(getattr(item, "code", item)) for item in value]
 
 
 def _countries(label):
-    return forms.MultipleChoiceField(
+    return CodesField(
         label=label, choices=country_choices, required=False, widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text=_("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."),
     )
 
 
-class OrganisationForm(forms.ModelForm):
-    """The organisation's details; which fields show depends on its kind and on who edits."""
+def _checkboxes(label, choices):
+    return CodesField(label=label, choices=choices, required=False, widget=forms.CheckboxSelectMultiple)
 
-    diaspora_countries = _countries(_("Pays d'origine de la diaspora"))
-    intervention_countries = _countries(_("Pays d'intervention"))
-    covered_countries = _countries(_("Pays couverts"))
-    sectors = forms.MultipleChoiceField(
-        label=_("Secteurs d'intervention"), choices=Sector.choices, required=False, widget=forms.CheckboxSelectMultiple
-    )
-    covered_regions = forms.MultipleChoiceField(
-        label=_("Régions couvertes"), choices=Region.choices, required=False, widget=forms.CheckboxSelectMultiple
-    )
 
-    class Meta:
-        model = Organisation
-        fields = COMMON_FIELDS + sorted({f for fields in KIND_FIELDS.values() for f in fields}) + STAFF_FIELDS
-        widgets = {
-            "created_on": DATE, "published_on": DATE, "label_since": DATE, "label_until": DATE,
-            "cofinancing_offer": forms.Textarea(attrs={"rows": 3}),
+def organisation_initial(organisation, names):
+    """What the edit page shows: the stored values, in the shape the form fields expect."""
+    initial = forms.model_to_dict(organisation, fields=names)
+    for name, value in initial.items():
+        if name.endswith("_countries"):
+            initial[name] = [country.code for country in value]
+    return initial
+
+
+class OrganisationForm(forms.Form):
+    """The organisation's details; which fields show depends on its kind and on who edits.
+
+    It only reads input: every rule (RNA format and uniqueness, lists, dates, the operator) is
+    `members.services`'s, whose French message the view shows on the field.
+    """
+
+    def __init__(self, data=None, *, instance=None, kind=None, staff=False, prefix=None):
+        self.instance = instance
+        kind = kind or (instance.kind if instance else None) or OrganisationKind.OSIM
+        names = fields_for(kind, staff=staff)
+        super().__init__(data, initial=organisation_initial(instance, names) if instance else None, prefix=prefix)
+        self.fields.update(forms.fields_for_model(Organisation, fields=names, widgets=ORGANISATION_WIDGETS))
+        extra = {
+            "diaspora_countries": _countries(_("Pays d'origine de la diaspora")),
+            "intervention_countries": _countries(_("Pays d'intervention")),
+            "covered_countries": _countries(_("Pays couverts")),
+            "sectors": _checkboxes(_("Secteurs d'intervention"), Sector.choices),
+            "covered_regions": _checkboxes(_("Régions couvertes"), Region.choices),
         }
-
-    def __init__(self, *args, kind=None, staff=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        kind = kind or self.instance.kind or OrganisationKind.OSIM
-        keep = set(COMMON_FIELDS) | set(KIND_FIELDS.get(kind, []))
-        if staff:
-            keep |= set(STAFF_FIELDS)
-        for name in list(self.fields):
-            if name not in keep:
-                del self.fields[name]
+        for name, field in extra.items():
+            if name in self.fields:
+                self.fields[name] = field
         if "operator" in self.fields:
             self.fields["operator"].queryset = Organisation.objects.filter(kind=OrganisationKind.OPERATOR)
-        # People type identifiers with spaces: accept them here, normalise in clean_*, let the model validate.
+        # People type identifiers with spaces: accept them here; the service normalises and checks them.
         for name, length in (("rna", 20), ("siret", 24)):
             field = self.fields[name]
             self.fields[name] = forms.CharField(
                 label=field.label, help_text=field.help_text, required=False, max_length=length
             )
-        self.fields["rna"].required = kind in (OrganisationKind.OSIM, OrganisationKind.FOSIM, OrganisationKind.COSIM)
+        self.fields["rna"].required = kind in ASSOCIATION_KINDS
         self.fields["department"].help_text = _("Déduit du code postal si vous le laissez vide.")
 
-    def clean_rna(self):
-        rna = normalise_rna(self.cleaned_data.get("rna")) or None
-        owner = existing_rna_owner(rna, exclude_pk=self.instance.pk) if rna else None
-        if owner:
-            raise forms.ValidationError(
-                _("Le numéro RNA %(rna)s est déjà celui de l'organisation « %(name)s ». Si c'est la vôtre, "
-                  "demandez à son administrateur de vous inviter.") % {"rna": rna, "name": owner}
-            )
-        return rna
-
-    def clean_siret(self):
-        return normalise_siret(self.cleaned_data.get("siret"))
-
-    def clean(self):
-        data = super().clean()
-        if "department" in self.fields and not data.get("department"):
-            data["department"] = department_from_postcode(data.get("postcode"))
-        since, until = data.get("label_since"), data.get("label_until")
-        if since and until and until < since:
-            self.add_error("label_until", _("La fin du label précède son début."))
-        return data
-
-    def changed_data_dict(self):
-        return {name: self.cleaned_data[name] for name in self.fields if name in self.cleaned_data}
+    def changes(self):
+        """The fields the person changed (all of them on a sign-up): the only ones the service writes."""
+        names = self.changed_data if self.instance is not None else list(self.fields)
+        return {name: self.cleaned_data[name] for name in names if name in self.cleaned_data}
 
 
 class AccountFields(forms.Form):

@@ -18,9 +18,11 @@ from django.utils.translation import gettext as _
 
 from forim_portal.errors import DomainError
 
+from . import services
 from .choices import Region
 from .countries import country_code
-from .models import NetworkLink, Organisation, OrganisationKind, OrganisationStatus
+from .models import NetworkLink, Organisation, OrganisationKind
+from .organisation_fields import OrganisationInvalid, clean_organisation_data
 from .validators import normalise_rna, normalise_siret, validate_rna, validate_siret
 
 MAX_ROWS = 5000
@@ -229,9 +231,22 @@ def check_rows(raw_rows):
                     check.networks.append(network)
         check.existing = existing.get(rna)
         if not errors:
+            errors.extend(_registry_errors(values, check.existing))
+        if not errors:
             check.action = _plan(check, current_links)
         checks.append(check)
     return checks
+
+
+def _registry_errors(values, existing):
+    """What the registry's own checks (the pages' ones) refuse in this row, shown in the preview."""
+    try:
+        clean_organisation_data(data=values, instance=existing, staff=True)
+    except OrganisationInvalid as refusal:
+        return list(refusal.errors.values())
+    except DomainError as refusal:
+        return [refusal.message]
+    return []
 
 
 def _differs(organisation, name, value):
@@ -274,12 +289,11 @@ def apply_import(*, raw_rows, by, allow_partial=False):
     for check in checks:
         if check.errors or check.action == "unchanged":
             continue
-        organisation = check.existing or Organisation(status=OrganisationStatus.VALIDATED, kind=OrganisationKind.OSIM)
-        for name, value in check.values.items():
-            setattr(organisation, name, value)
-        organisation._history_user = by
-        organisation._change_reason = _("Import de la liste des membres")
-        organisation.save()
-        for network in check.networks:
-            NetworkLink.objects.get_or_create(member=organisation, network=network)
+        try:  # the same checks as the pages, through the registry's service
+            services.import_organisation(by=by, values=check.values, existing=check.existing, networks=check.networks)
+        except DomainError as refusal:
+            raise DomainError(
+                _("Ligne %(line)s : %(message)s Rien n'a été importé.") % {"line": check.line, "message": refusal.message},
+                code=refusal.code, status=refusal.status,
+            ) from None
     return counts

@@ -5,15 +5,15 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from forim_portal.errors import Conflict, DomainError
+from forim_portal.errors import DomainError
+from lifecycle.engine import fire
+from outbox.mail import send_mail
 
 from .models import (
     DocumentType,
@@ -27,8 +27,8 @@ from .models import (
     OrganisationKind,
     OrganisationStatus,
 )
+from .organisation_fields import clean_organisation_data
 from .rules import can_change_organisation, can_edit_documents, can_edit_for, can_manage_people, is_forim_staff
-from .validators import normalise_rna
 
 INVITATION_DAYS = 14
 
@@ -42,37 +42,16 @@ def _absolute(path):
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _mail(*, template, subject, to, context):
-    recipients = sorted({address for address in to if address})
-    if not recipients:
-        return
-    body = render_to_string(f"members/email/{template}.txt", {**context, "site_url": settings.SITE_URL})
-    transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
+def _mail(*, template, to, context):
+    """One e-mail per address through the outbox (sent after commit, in each reader's language)."""
+    send_mail(to=sorted({address.lower() for address in to if address}), subject_template=f"members/email/{template}_subject.txt",
+              body_template=f"members/email/{template}.txt", context=context)
 
 
 def _with_author(organisation, user):
     """Tell django-simple-history who made the change when it does not come through a request."""
     organisation._history_user = user
     return organisation
-
-
-def existing_rna_owner(rna, *, exclude_pk=None):
-    queryset = Organisation.objects.filter(rna=rna)
-    if exclude_pk:
-        queryset = queryset.exclude(pk=exclude_pk)
-    return queryset.first()
-
-
-def check_rna_free(rna, *, exclude_pk=None):
-    """Refuse a second organisation with the same RNA number, naming the first one."""
-    owner = existing_rna_owner(rna, exclude_pk=exclude_pk) if rna else None
-    if owner:
-        raise DomainError(
-            _("Le numéro RNA %(rna)s est déjà celui de l'organisation « %(name)s ». Si c'est la vôtre, "
-              "demandez à son administrateur de vous inviter.") % {"rna": rna, "name": owner},
-            code="duplicate_rna",
-            field="rna",
-        )
 
 
 def organisation_admin_emails(organisation):
@@ -88,8 +67,7 @@ def register_organisation(*, data, statutes, receipt, user=None, account=None):
 
     `data`: organisation fields; `account`: first_name, last_name, email, password when nobody is logged in.
     """
-    rna = normalise_rna(data.get("rna"))
-    check_rna_free(rna)
+    data = {**clean_organisation_data(data=data), "kind": OrganisationKind.OSIM}
     if user is None:
         User = get_user_model()
         email = account["email"].strip().lower()
@@ -104,8 +82,7 @@ def register_organisation(*, data, statutes, receipt, user=None, account=None):
             email=email, password=account["password"], first_name=account.get("first_name", ""),
             last_name=account.get("last_name", ""), role=Role.APPLICANT,
         )
-    organisation = Organisation(**{**data, "rna": rna, "kind": data.get("kind") or OrganisationKind.OSIM})
-    organisation.status = OrganisationStatus.PENDING
+    organisation = Organisation(status=OrganisationStatus.PENDING, **data)
     _with_author(organisation, user)
     try:
         organisation.save()
@@ -118,59 +95,44 @@ def register_organisation(*, data, statutes, receipt, user=None, account=None):
     )
     _mail(
         template="registered",
-        subject=_("Inscription de %(name)s reçue") % {"name": organisation},
         to=[user.email, organisation.email],
         context={"organisation": organisation, "user": user},
     )
     return organisation, user
 
 
-@transaction.atomic
-def _decide(*, organisation, by, status, reason, allowed_from):
+def _decide(*, organisation, by, name, reason=""):
+    """Validate or reject a registration through its declared lifecycle (members.machines.ORGANISATION)."""
     _require(is_forim_staff(by), _("Seule l'équipe du FORIM valide les inscriptions."))
-    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    if organisation.status not in allowed_from:
-        raise Conflict(
-            _("Cette inscription est déjà « %(status)s » : rechargez la page.") % {"status": organisation.get_status_display()},
-            code="stale",
-        )
-    validated = status == OrganisationStatus.VALIDATED
-    organisation.status = status
-    organisation.status_reason = reason
-    organisation.validated_at = timezone.now() if validated else None
-    organisation.validated_by = by if validated else None
-    organisation._change_reason = reason or _("Inscription validée")
-    _with_author(organisation, by).save()
+    fire(organisation, name, by=by, comment=reason)
     return organisation
 
 
+@transaction.atomic  # the e-mail is recorded with the decision: a decision rolled back sends nothing
 def validate_organisation(*, organisation, by):
     """Staff accept a registration: the association may now apply. Its administrators are told by e-mail."""
     organisation = _decide(
-        organisation=organisation, by=by, status=OrganisationStatus.VALIDATED, reason="",
-        allowed_from={OrganisationStatus.PENDING, OrganisationStatus.REJECTED},
+        organisation=organisation, by=by, name="validate",
     )
     _mail(
         template="validated",
-        subject=_("L'inscription de %(name)s est validée") % {"name": organisation},
         to=organisation_admin_emails(organisation),
         context={"organisation": organisation, "url": _absolute(reverse("members:my_organisation"))},
     )
     return organisation
 
 
+@transaction.atomic  # the e-mail is recorded with the decision: a decision rolled back sends nothing
 def reject_organisation(*, organisation, by, reason):
     """Staff refuse a registration with a reason, which is e-mailed to the association."""
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Indiquez le motif du refus : il est envoyé à l'association."), code="reason_required", field="reason")
     organisation = _decide(
-        organisation=organisation, by=by, status=OrganisationStatus.REJECTED, reason=reason,
-        allowed_from={OrganisationStatus.PENDING},
+        organisation=organisation, by=by, name="reject", reason=reason,
     )
     _mail(
         template="rejected",
-        subject=_("L'inscription de %(name)s n'est pas validée") % {"name": organisation},
         to=organisation_admin_emails(organisation),
         context={"organisation": organisation, "reason": reason},
     )
@@ -178,14 +140,35 @@ def reject_organisation(*, organisation, by, reason):
 
 
 def update_organisation(*, organisation, by, data):
-    """Save edited details; the RNA stays unique and the change is recorded with its author."""
+    """Save the fields a person changed, each one checked (see `organisation_fields`); the change is recorded
+    with its author. Fields left out of `data` are never touched."""
     _require(can_change_organisation(by, organisation))
-    if "rna" in data:
-        data["rna"] = normalise_rna(data["rna"]) or None
-        check_rna_free(data["rna"], exclude_pk=organisation.pk)
+    data = clean_organisation_data(data=data, instance=organisation, staff=is_forim_staff(by))
+    if not data:
+        return organisation
     for field, value in data.items():
         setattr(organisation, field, value)
+    try:
+        with transaction.atomic():
+            _with_author(organisation, by).save(update_fields=[*data, "updated_at"])
+    except IntegrityError as exc:  # the same RNA saved by someone else at the same moment
+        raise DomainError(_("Ce numéro RNA vient d'être enregistré pour une autre organisation."), code="duplicate_rna",
+                          field="rna") from exc
+    return organisation
+
+
+def import_organisation(*, by, values, existing=None, networks=()):
+    """One row of the members import (staff): the checks of the pages (`clean_organisation_data`), then saved
+    with its author and the reason; the federations and collectives named are added, never removed."""
+    _require(is_forim_staff(by), _("Seule l'équipe du FORIM importe des listes de membres."))
+    data = clean_organisation_data(data=values, instance=existing, staff=True)
+    organisation = existing or Organisation(status=OrganisationStatus.VALIDATED, kind=OrganisationKind.OSIM)
+    for name, value in data.items():
+        setattr(organisation, name, value)
+    organisation._change_reason = _("Import de la liste des membres")
     _with_author(organisation, by).save()
+    for network in networks:
+        NetworkLink.objects.get_or_create(member=organisation, network=network)
     return organisation
 
 
@@ -220,14 +203,15 @@ def invite_member(*, organisation, by, email, role=MemberRole.MEMBER):
     if role not in MemberRole.values:
         raise DomainError(_("Rôle inconnu."), code="bad_role", field="role")
     now = timezone.now()
-    Invitation.objects.filter(organisation=organisation, email__iexact=email, accepted_at__isnull=True).update(revoked_at=now)
+    earlier = Invitation.objects.filter(organisation=organisation, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True)
+    for previous in earlier:
+        fire(previous, "revoke", by=by, comment=_("Remplacée par une nouvelle invitation."))
     invitation = Invitation.objects.create(
         organisation=organisation, email=email, role=role, token=secrets.token_urlsafe(32), invited_by=by,
         expires_at=now + datetime.timedelta(days=INVITATION_DAYS),
     )
     _mail(
         template="invitation",
-        subject=_("Invitation à rejoindre %(name)s sur le portail FORIM") % {"name": organisation},
         to=[email],
         context={
             "invitation": invitation, "by": by, "days": INVITATION_DAYS,
@@ -268,18 +252,14 @@ def accept_invitation(*, token, user=None, account=None):
             email=invitation.email, password=account["password"], first_name=account.get("first_name", ""),
             last_name=account.get("last_name", ""), role=Role.APPLICANT,
         )
-    updated = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
-        accepted_at=timezone.now(), accepted_by=user
-    )
-    if not updated:
-        raise Conflict(_("Cette invitation vient d'être utilisée."), code="stale")
+    fire(invitation, "accept", by=user)  # locks the invitation: of two people using the link at once, one gets it
     Membership.objects.get_or_create(user=user, organisation=invitation.organisation, defaults={"role": invitation.role})
     return invitation.organisation, user
 
 
 def revoke_invitation(*, invitation, by):
     _require(can_manage_people(by, invitation.organisation))
-    Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(revoked_at=timezone.now())
+    fire(invitation, "revoke", by=by)
 
 
 def _keep_an_admin(membership, new_role=None):

@@ -27,7 +27,7 @@ def titles(response):
 def test_an_association_records_an_action(client, applicant, association):
     login(client, applicant)
     response = client.post(reverse("members:action_add", args=[association.pk]), {"title": "", "domain": "culture"})
-    assert response.status_code == 200 and not FranceAction.objects.exists()
+    assert response.status_code == 400 and not FranceAction.objects.exists()  # refused input: a 4xx
     client.post(
         reverse("members:action_add", args=[association.pk]),
         {"title": "Festival des diasporas", "domain": "culture", "year": "2024", "city": "Saint-Denis", "in_qpv": "on",

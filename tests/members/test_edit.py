@@ -21,7 +21,7 @@ def test_editing_to_a_taken_rna_names_the_other_organisation(client, applicant, 
     response = client.post(
         reverse("members:organisation_edit", args=[association.pk]), edit_data(association, rna=other_association.rna)
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert escape(str(other_association)) in response.content.decode()
     association.refresh_from_db()
     assert association.rna != other_association.rna
