@@ -75,6 +75,18 @@ class Call(models.Model):
         ordering = ["-year", "programme__name"]
         constraints = [
             models.CheckConstraint(condition=models.Q(deadline__gt=models.F("opens_at")), name="call_deadline_after_opening"),
+            # the rules grants.services.check_call applies, kept by the database too (last line of defence)
+            models.CheckConstraint(
+                condition=models.Q(max_total_budget=0) | models.Q(min_total_budget__lte=models.F("max_total_budget")),
+                name="call_budget_bounds",
+                violation_error_message=_("Le budget total minimal dépasse le budget total maximal."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(envelope__gte=0, max_grant__gt=0, min_total_budget__gte=0, max_total_budget__gte=0,
+                                   max_grant_share__gte=0, max_grant_share__lte=100),
+                name="call_amounts_in_range",
+                violation_error_message=_("Les montants de l'appel sont positifs et la part maximale entre 0 et 100 %."),
+            ),
         ]
 
     def __str__(self):
@@ -159,7 +171,19 @@ class Application(models.Model):
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["call", "status"])]
+        # One per filter and ordering the staff table (reviews.filters) and the API lists offer, so that a
+        # page is read from an index, never by sorting every dossier. reference is unique, status indexed above.
+        indexes = [
+            models.Index(fields=["call", "status"]),
+            models.Index(fields=["submitted_at", "id"], name="application_submitted_idx"),
+            models.Index(fields=["status", "submitted_at"], name="application_status_sub_idx"),
+            models.Index(fields=["created_at", "id"], name="application_created_idx"),
+            models.Index(fields=["organisation", "updated_at"], name="application_org_updated_idx"),
+            models.Index(fields=["country"], name="application_country_idx"),
+            models.Index(fields=["sector"], name="application_sector_idx"),
+            models.Index(fields=["amount_requested"], name="application_amount_idx"),
+            models.Index(fields=["score"], name="application_score_idx"),
+        ]
 
     def __str__(self):
         return f"{self.reference or _('Brouillon')} — {self.title or _('(sans titre)')}"

@@ -1,26 +1,24 @@
 """`/api/v1/`: transitions, review assignments, reviews and committee decisions, same rules as the pages."""
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from access import visibility
+from access.permissions import IsForimStaff, check_staff
 from accounts.models import User
-from forim_portal.api import StrictInputMixin
+from forim_portal.api import StrictFieldsMixin, StrictInputMixin
+from forim_portal.schema import OptionalPositiveAmountText
 from grants import workflow
 from grants.models import Application
 from grants.states import State
-from members.rules import is_forim_staff
+from grants.steps import EDITABLE_STEPS
 
 from . import selectors, services
 from .filters import ApplicationFilter
 from .models import CommitteeDecision, CommitteeSession, Outcome, Recommendation, Review, ReviewAssignment
-from .rules import is_reviewer
-
-
-class IsForimStaff(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return is_forim_staff(request.user)
 
 
 class InstructionApplicationSerializer(serializers.ModelSerializer):
@@ -36,13 +34,44 @@ class InstructionApplicationSerializer(serializers.ModelSerializer):
                   "amount_requested", "score", "awarded_amount", "reviews_done", "reviewers_count", "submitted_at"]
 
 
-class TransitionInput(serializers.Serializer):
+class TransitionInput(StrictFieldsMixin, serializers.Serializer):
     name = serializers.ChoiceField(choices=sorted(workflow.TRANSITIONS))
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     expected_state = serializers.ChoiceField(choices=State.choices, required=False, allow_null=True, default=None)
-    sections = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    # request_corrections only: the steps to correct (the service keeps the known ones, needs at least one)
+    sections = extend_schema_field({"type": "array", "items": {"type": "string", "enum": sorted(EDITABLE_STEPS)}})(
+        serializers.ListField(child=serializers.CharField(), required=False, default=list))
     due_on = serializers.DateField(required=False, allow_null=True, default=None,
                                    help_text="request_corrections only: the date the association sends them back by (default: in 15 days).")
+
+
+class AvailableTransitionSerializer(serializers.Serializer):
+    name = serializers.ChoiceField(choices=sorted(workflow.TRANSITIONS))
+    label = serializers.CharField()
+    target = serializers.ChoiceField(choices=State.choices)
+    comment_required = serializers.BooleanField()
+
+
+class TransitionRecordSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    from_ = serializers.ChoiceField(choices=State.choices)
+    to = serializers.ChoiceField(choices=State.choices)
+    by = serializers.EmailField(allow_null=True)
+    at = serializers.DateTimeField()
+    comment = serializers.CharField(allow_blank=True)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")  # `from` is a Python keyword
+        return fields
+
+
+class TransitionsSerializer(serializers.Serializer):
+    """A dossier's state, the moves the caller may make now, and its audit trail."""
+
+    status = serializers.ChoiceField(choices=State.choices)
+    available = AvailableTransitionSerializer(many=True)
+    history = TransitionRecordSerializer(many=True)
 
 
 def _transition_payload(application, user):
@@ -71,6 +100,17 @@ class InstructionApplicationViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.staff_applications(self.request.user)
 
+    def paginate_queryset(self, queryset):
+        """The page's rows with their review figures, computed for these rows only."""
+        rows = super().paginate_queryset(queryset)
+        return None if rows is None else selectors.with_review_figures(rows)
+
+    def retrieve(self, request, *args, **kwargs):
+        [application] = selectors.with_review_figures([self.get_object()])
+        return Response(self.get_serializer(application).data)
+
+    @extend_schema(methods=["GET"], responses=TransitionsSerializer)
+    @extend_schema(methods=["POST"], request=TransitionInput, responses=TransitionsSerializer)
     @action(detail=True, methods=["get", "post"], serializer_class=TransitionInput)
     def transitions(self, request, pk=None):
         """GET: the moves possible now and the audit trail. POST {name, comment, expected_state}: fire one."""
@@ -107,16 +147,10 @@ class AssignmentViewSet(StrictInputMixin, mixins.ListModelMixin, mixins.Retrieve
     filterset_fields = ["application"]
 
     def get_queryset(self):
-        queryset = ReviewAssignment.objects.select_related("reviewer", "review").order_by("pk")
-        if is_forim_staff(self.request.user):
-            return queryset
-        if is_reviewer(self.request.user):
-            return queryset.filter(reviewer=self.request.user)
-        return queryset.none()
+        return visibility.review_assignments(self.request.user).select_related("reviewer", "review").order_by("pk")
 
     def create(self, request, *args, **kwargs):
-        if not is_forim_staff(request.user):
-            return Response({"detail": "Réservé à l'équipe du FORIM.", "code": "forbidden"}, status=status.HTTP_403_FORBIDDEN)
+        check_staff(request.user)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         application = get_object_or_404(selectors.staff_applications(request.user), pk=serializer.validated_data["application"].pk)
@@ -125,13 +159,12 @@ class AssignmentViewSet(StrictInputMixin, mixins.ListModelMixin, mixins.Retrieve
         return Response(self.get_serializer(assignment).data, status=status.HTTP_201_CREATED)
 
     def destroy(self, request, *args, **kwargs):
-        if not is_forim_staff(request.user):
-            return Response({"detail": "Réservé à l'équipe du FORIM.", "code": "forbidden"}, status=status.HTTP_403_FORBIDDEN)
+        check_staff(request.user)
         services.unassign_reviewer(assignment=self.get_object(), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class ScoreSerializer(serializers.Serializer):
+class ScoreSerializer(StrictFieldsMixin, serializers.Serializer):
     criterion = serializers.IntegerField()
     value = serializers.IntegerField(min_value=0)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
@@ -149,13 +182,13 @@ class DossierReviewSerializer(serializers.ModelSerializer):
 
     def get_reviewer(self, review) -> str | None:
         user = self.context["request"].user
-        return review.assignment.reviewer.email if is_forim_staff(user) or review.assignment.reviewer_id == user.pk else None
+        return review.assignment.reviewer.email if visibility.is_staff(user) or review.assignment.reviewer_id == user.pk else None
 
     def get_scores(self, review) -> list[dict]:
         return [{"criterion": s.criterion_id, "label": s.criterion.label, "value": s.value, "comment": s.comment} for s in review.scores.all()]
 
 
-class ReviewInput(serializers.Serializer):
+class ReviewInput(StrictFieldsMixin, serializers.Serializer):
     assignment = serializers.IntegerField()
     scores = ScoreSerializer(many=True)
     recommendation = serializers.ChoiceField(choices=Recommendation.choices, required=False, allow_blank=True, default="")
@@ -171,18 +204,9 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     ordering_fields = []
 
     def get_queryset(self):
-        user = self.request.user
-        queryset = Review.objects.select_related("assignment__reviewer").prefetch_related("scores__criterion").order_by("pk")
-        if is_forim_staff(user):
-            return queryset
-        if is_reviewer(user):
-            sent = ReviewAssignment.objects.filter(reviewer=user, review__submitted_at__isnull=False).values("application_id")
-            return queryset.filter(assignment__reviewer=user) | queryset.filter(
-                submitted_at__isnull=False, assignment__application_id__in=sent
-            )
-        visible = selectors.visible_applications(user).values("pk")
-        return queryset.filter(submitted_at__isnull=False, shared_with_applicant=True, assignment__application_id__in=visible)
+        return visibility.reviews(self.request.user).select_related("assignment__reviewer").prefetch_related("scores__criterion").order_by("pk")
 
+    @extend_schema(request=ReviewInput, responses={201: DossierReviewSerializer})
     def create(self, request, *args, **kwargs):
         data = ReviewInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -204,6 +228,8 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 class DecisionSerializer(serializers.ModelSerializer):
     expected_state = serializers.ChoiceField(choices=State.choices, write_only=True, required=False, allow_null=True, default=None)
     outcome = serializers.ChoiceField(choices=Outcome.choices)
+    # text or number, read by the service (forim_portal.money): "10 500,00", 10500; NaN or sub-cent refused there
+    amount = OptionalPositiveAmountText(help_text="award only: the amount awarded")
 
     class Meta:
         model = CommitteeDecision

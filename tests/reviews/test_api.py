@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from grants.states import State
 from reviews import services
-from reviews.models import ReviewAssignment
+from reviews.models import Review, ReviewAssignment
 from tests.conftest import login
 
 from .conftest import score_and_submit, tick_all
@@ -114,6 +114,23 @@ def test_api_lists_keep_a_constant_query_count(make, staff_user, reviewers, clie
         score_and_submit(services.assign_reviewer(application=application, reviewer=reviewers[0], by=staff_user), [3, 3])
     login(client, staff_user)
     for name in ("instruction-application-list", "review-assignment-list", "review-list"):
-        with django_assert_max_num_queries(13):  # incl. the active organisation of the session
+        with django_assert_max_num_queries(14):  # incl. the active organisation of the session
             response = client.get(reverse(name), {"page_size": 100})
         assert response.json()["count"] == count, name
+
+
+def test_a_transition_or_review_with_an_unknown_field_is_refused_and_changes_nothing(make, staff_user, reviewers, client):
+    """The schema says `additionalProperties: false` for these bodies; the API keeps that promise."""
+    application = make(State.UNDER_REVIEW)
+    login(client, staff_user)
+    url = reverse("instruction-application-transitions", args=[application.pk])
+    response = client.post(url, {"name": "send_to_committee", "motif": "a typo"}, content_type="application/json")
+    assert response.status_code == 400 and "Champ inconnu" in response.json()["motif"][0]
+    application.refresh_from_db()
+    assert application.status == State.UNDER_REVIEW
+    assignment = services.assign_reviewer(application=application, reviewer=reviewers[0], by=staff_user)
+    login(client, reviewers[0])
+    body = {"assignment": assignment.pk, "scores": [], "note": "?"}
+    response = client.post(reverse("review-list"), body, content_type="application/json")
+    assert response.status_code == 400 and "note" in response.json()
+    assert not Review.objects.filter(assignment=assignment).exists()
