@@ -42,6 +42,8 @@ class Agreement(models.Model):
     def status_label(self):
         if self.signed_at:
             return _("Signée")
+        if self.signed_file:
+            return _("Renvoyée signée, en cours de vérification par le FORIM")
         if self.sent_at:
             return _("Envoyée, en attente de signature")
         return _("À envoyer")
@@ -129,7 +131,13 @@ class Tranche(models.Model):
         verbose_name = _("tranche de versement")
         verbose_name_plural = _("échéancier")
         ordering = ["application", "number"]
-        constraints = [models.UniqueConstraint(fields=["application", "number"], name="one_tranche_per_rank")]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "number"], name="one_tranche_per_rank"),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=Decimal("0.01")), name="tranche_at_least_a_cent",
+                violation_error_message=_("Une tranche vaut au moins 0,01 €."),
+            ),
+        ]
 
     def __str__(self):
         return _("Tranche %(n)s (%(share)s %%)") % {"n": self.number, "share": f"{self.share.normalize():f}"}
@@ -147,6 +155,12 @@ class Payment(models.Model):
         verbose_name = _("versement")
         verbose_name_plural = _("versements")
         ordering = ["paid_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="payment_amount_positive",
+                violation_error_message=_("Le montant d'un versement doit être positif."),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.amount} € — {self.reference}"
@@ -200,7 +214,13 @@ class TopUp(models.Model):
         verbose_name = _("complément de cofinancement")
         verbose_name_plural = _("compléments de cofinancement")
         ordering = ["application", "rule"]
-        constraints = [models.UniqueConstraint(fields=["rule", "application"], name="one_top_up_per_rule")]
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "application"], name="one_top_up_per_rule"),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0, computed_amount__gte=0), name="top_up_not_negative",
+                violation_error_message=_("Le complément ne peut pas être négatif."),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.rule}: {self.amount} €"

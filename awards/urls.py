@@ -10,6 +10,7 @@ urlpatterns = [
     path("dossiers/<int:pk>/convention/envoyee/", views.agreement_sent, name="agreement_sent"),
     path("dossiers/<int:pk>/convention/signee/", views.agreement_signed, name="agreement_signed"),
     path("dossiers/<int:pk>/convention/fichier/", views.agreement_file, name="agreement_file"),
+    path("dossiers/<int:pk>/convention/renvoyer/", views.agreement_return, name="agreement_return"),
     path("dossiers/<int:pk>/versements/", views.payment_create, name="payment_create"),
     path("dossiers/<int:pk>/complements/", views.top_up_override, name="top_up_override"),
     path("dossiers/<int:pk>/cloturer/", views.close, name="close"),

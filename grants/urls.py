@@ -26,4 +26,5 @@ urlpatterns = [
     path("dossiers/<int:pk>/corrections/", views.corrections, name="corrections"),
     path("dossiers/<int:pk>/messages/", views.post_message, name="post_message"),
     path("dossiers/<int:pk>/visa/", views.visa, name="visa"),
+    path("dossiers/<int:pk>/laureats/", views.publish_consent, name="publish_consent"),
 ]

@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import Role
-from awards.services import save_rule
+from awards.services import mark_agreement_sent, save_rule
+from documents.services import request_document
 from grants.models import BudgetLine
 from members.models import MemberRole, OrganisationKind
 from tests.awards.conftest import award
@@ -86,20 +87,50 @@ def test_staff_follow_a_project_and_generate_its_diploma(page, follow_up):
     screenshot(page, "awards-10-staff-rule-rate-refused")
 
 
-def test_the_association_fills_its_report_on_a_phone(phone_page, follow_up):
-    report = follow_up["application"].reports.get(kind="interim")
+@pytest.fixture
+def small_phone(browser, live_server):
+    """The smallest phone the portal is checked on: 360 × 740."""
+    context = browser.new_context(base_url=live_server.url, locale="fr-FR", viewport={"width": 360, "height": 740},
+                                  is_mobile=True, has_touch=True)
+    yield context.new_page()
+    context.close()
+
+
+def fits(page):
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"{page.url} is {width} px wide"  # nothing overflows the phone screen
+
+
+def test_the_association_reaches_its_follow_up_by_clicking_and_fills_its_report_on_a_phone(small_phone, follow_up):
+    """From the home page only: the dossier page shows the amount, the agreement, the payments, the reports and the diploma."""
+    application, phone_page = follow_up["application"], small_phone
+    mark_agreement_sent(application=application, by=follow_up["staff"])
+    request_document(kind="diploma", target=application, user=follow_up["staff"])  # made by FORIM (eager here)
     browser_login(phone_page, follow_up["treasurer"].email, PASSWORD)
     phone_page.wait_for_url("**/")
-    phone_page.goto(f"/suivi/dossiers/{follow_up['application'].pk}/")
-    screenshot(phone_page, "awards-04-association-detail-phone")
-    phone_page.goto(f"/suivi/rapports/{report.pk}/")
+    fits(phone_page)
+    phone_page.get_by_role("link", name="Bibliothèque et salle informatique").first.click()
+    phone_page.wait_for_url(f"**/dossiers/{application.pk}/")
+    follow = phone_page.locator("#suivi")
+    assert follow.get_by_text("15 000,00").first.is_visible()  # the awarded amount
+    assert follow.get_by_text("Envoyée, en attente de signature").is_visible()
+    assert follow.get_by_text("Tranche 1 (70 %)").is_visible() and follow.get_by_text("10 500,00").first.is_visible()
+    assert follow.get_by_role("link", name="Télécharger diplome-").is_visible()
+    assert phone_page.get_by_role("button", name="Régénérer : Diplôme de lauréat").count() == 0
+    fits(phone_page)
+    screenshot(phone_page, "awards-04-association-dossier-360")
+    follow.get_by_label("Convention signée (PDF)").set_input_files(
+        files=[{"name": "convention.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 signed"}])
+    follow.get_by_role("button", name="Renvoyer la convention signée").click()
+    assert phone_page.get_by_text("Convention signée envoyée au FORIM").is_visible()
+    assert phone_page.get_by_text("Renvoyée signée, en cours de vérification par le FORIM").is_visible()
+    phone_page.get_by_role("link", name="Rédiger le rapport intermédiaire n°1").click()
     phone_page.get_by_label("Rapport narratif").fill("La salle est aménagée ; 1 200 livres sont arrivés.")
     phone_page.get_by_label("Aménagement de la salle").fill("5800")
     phone_page.get_by_role("button", name="Remettre le rapport au FORIM").click()
     assert phone_page.get_by_text("Rapport remis au FORIM").is_visible()
-    width = phone_page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390, width  # nothing overflows the phone screen
-    screenshot(phone_page, "awards-05-association-report-phone")
+    fits(phone_page)
+    screenshot(phone_page, "awards-05-association-report-360")
 
 
 def test_the_partner_sees_its_cofinanced_projects_on_a_phone(phone_page, follow_up):
