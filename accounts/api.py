@@ -1,5 +1,6 @@
 """`/api/v1/me/`: who the caller is, and which organisations they act for."""
 
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
@@ -22,8 +23,17 @@ class MeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class OneObjectSchema(AutoSchema):
+    """`/me/` answers one object, though it is the viewset's `list`."""
+
+    def _is_list_view(self, serializer=None):
+        return False
+
+
 class MeViewSet(viewsets.ViewSet):
     """The authenticated user (session or personal token)."""
+
+    schema = OneObjectSchema()
 
     @extend_schema(responses=MeSerializer)
     def list(self, request):

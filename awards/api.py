@@ -7,21 +7,22 @@ writes go through the services (DomainError -> JSON 4xx).
 from django.db.models import Sum
 from django.shortcuts import get_object_or_404
 from django_countries.serializers import CountryFieldMixin
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from access import visibility
+from access.permissions import HasPermission, check_staff
 from forim_portal.api import NoBodySerializer, StrictFieldsMixin
+from forim_portal.schema import AmountText, PositiveAmountText
 
 from . import services
 from .models import CofinancingRule, Payment, Report, TopUp, Tranche
-from .rules import partner_ids
-from .selectors import private_applications
 
 
 class TrancheSerializer(serializers.ModelSerializer):
-    paid = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    paid = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True, allow_null=True)  # null: nothing paid yet
     blocked_because = serializers.SerializerMethodField()
 
     class Meta:
@@ -33,6 +34,9 @@ class TrancheSerializer(serializers.ModelSerializer):
 
 
 class PaymentSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    # text or number, read by the service (forim_portal.money): "1 500,00", 1500.5; sub-cent is refused there
+    amount = PositiveAmountText()
+
     class Meta:
         model = Payment
         fields = ["id", "tranche", "paid_on", "amount", "reference", "recorded_at"]
@@ -69,6 +73,10 @@ class ReviewSerializer(StrictFieldsMixin, serializers.Serializer):
 
 
 class CofinancingRuleSerializer(CountryFieldMixin, StrictFieldsMixin, serializers.ModelSerializer):
+    # Codes handed to the service as sent (awards.services.check_rule checks them); "" means every country.
+    diaspora_country = serializers.CharField(required=False, allow_blank=True)
+    project_country = serializers.CharField(required=False, allow_blank=True)
+
     class Meta:
         model = CofinancingRule
         fields = ["id", "partner", "programme", "name", "diaspora_country", "project_country", "rate", "cap", "is_active"]
@@ -84,13 +92,8 @@ class TopUpSerializer(serializers.ModelSerializer):
 
 
 class OverrideSerializer(StrictFieldsMixin, serializers.Serializer):
-    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    amount = AmountText()  # read by the service (forim_portal.money)
     reason = serializers.CharField()
-
-
-def _staff(request):
-    if not request.user.is_forim_staff:
-        raise PermissionDenied
 
 
 class TrancheViewSet(viewsets.ReadOnlyModelViewSet):
@@ -103,7 +106,7 @@ class TrancheViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
-        return (Tranche.objects.filter(application__in=private_applications(self.request.user).values("pk"))
+        return (visibility.tranches(self.request.user)
                 .select_related("application", "requires_report").annotate(paid=Sum("payments__amount"))
                 .order_by("application_id", "number"))
 
@@ -118,16 +121,14 @@ class PaymentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
-        return Payment.objects.filter(
-            tranche__application__in=private_applications(self.request.user).values("pk")
-        ).order_by("paid_on", "id")
+        return visibility.payments(self.request.user).order_by("paid_on", "id")
 
     def create(self, request, *args, **kwargs):
-        _staff(request)
+        check_staff(request.user)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        tranche = get_object_or_404(Tranche.objects.filter(application__in=private_applications(request.user).values("pk")), pk=data["tranche"].pk)
+        tranche = get_object_or_404(visibility.tranches(request.user), pk=data["tranche"].pk)
         payment = services.record_payment(tranche=tranche, paid_on=data["paid_on"], amount=data["amount"],
                                           reference=data["reference"], by=request.user)
         return Response(self.get_serializer(payment).data, status=status.HTTP_201_CREATED)
@@ -135,7 +136,8 @@ class PaymentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 class ReportViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ReportSerializer
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [HasPermission]
+    permission_map = {"submit": "awards.hand_in_report", "approve": "access.staff", "request_changes": "access.staff"}
     filterset_fields = ["application", "status", "kind"]
     http_method_names = ["get", "patch", "post", "head", "options"]
 
@@ -144,7 +146,7 @@ class ReportViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
-        return (Report.objects.filter(application__in=private_applications(self.request.user).values("pk"))
+        return (visibility.reports(self.request.user)
                 .select_related("application").prefetch_related("spending").order_by("due_on", "id"))
 
     def partial_update(self, request, *args, **kwargs):
@@ -155,6 +157,7 @@ class ReportViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
                              actuals=serializer.validated_data.get("actuals"))
         return Response(self.get_serializer(self.get_queryset().get(pk=report.pk)).data)
 
+    @extend_schema(request=None, responses=ReportSerializer)
     @action(detail=True, methods=["post"], serializer_class=NoBodySerializer)
     def submit(self, request, pk=None):
         report = services.submit_report(report=self.get_object(), by=request.user)
@@ -167,10 +170,12 @@ class ReportViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
                                         comment=serializer.validated_data["comment"])
         return Response(ReportSerializer(report, context=self.get_serializer_context()).data)
 
+    @extend_schema(request=ReviewSerializer, responses=ReportSerializer)
     @action(detail=True, methods=["post"], serializer_class=ReviewSerializer)
     def approve(self, request, pk=None):
         return self._review(request, True)
 
+    @extend_schema(request=ReviewSerializer, responses=ReportSerializer)
     @action(detail=True, methods=["post"], url_path="request-changes", serializer_class=ReviewSerializer)
     def request_changes(self, request, pk=None):
         return self._review(request, False)
@@ -187,11 +192,10 @@ class CofinancingRuleViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, v
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
-        rules = CofinancingRule.objects.select_related("partner").order_by("id")
-        return rules if self.request.user.is_forim_staff else rules.filter(partner_id__in=partner_ids(self.request.user))
+        return visibility.cofinancing_rules(self.request.user).select_related("partner").order_by("id")
 
     def create(self, request, *args, **kwargs):
-        _staff(request)
+        check_staff(request.user)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         rule = services.save_rule(by=request.user, **serializer.validated_data)
@@ -199,7 +203,7 @@ class CofinancingRuleViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, v
 
     def partial_update(self, request, *args, **kwargs):
         rule = self.get_object()
-        _staff(request)
+        check_staff(request.user)
         serializer = self.get_serializer(rule, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         rule = services.save_rule(by=request.user, rule=rule, **serializer.validated_data)
@@ -216,14 +220,9 @@ class TopUpViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
-        top_ups = TopUp.objects.select_related("rule").order_by("application_id", "id")
-        user = self.request.user
-        if user.is_forim_staff:
-            return top_ups
-        from django.db.models import Q
+        return visibility.top_ups(self.request.user).select_related("rule").order_by("application_id", "id")
 
-        return top_ups.filter(Q(application__in=private_applications(user).values("pk")) | Q(rule__partner_id__in=partner_ids(user)))
-
+    @extend_schema(request=OverrideSerializer, responses=TopUpSerializer)
     @action(detail=True, methods=["post"], serializer_class=OverrideSerializer)
     def override(self, request, pk=None):
         top_up = self.get_object()

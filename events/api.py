@@ -4,25 +4,27 @@ Same rules as the pages: lists hold only what the user may see, anything else is
 writes go through the services (DomainError -> JSON 4xx).
 """
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from access import visibility
+from access.permissions import has_perm
 from forim_portal.api import NoBodySerializer, StrictFieldsMixin
 from members.models import Organisation
 
 from . import selectors, services
 from .models import Event, Registration
-from .rules import can_manage_event, managed_organisation_ids
 
 
 class EventSerializer(serializers.ModelSerializer):
     organiser_name = serializers.CharField(source="organiser.name", read_only=True)
     confirmed_count = serializers.IntegerField(read_only=True)
     waiting_count = serializers.IntegerField(read_only=True)
+    online_url = serializers.URLField(read_only=True, allow_blank=True)
 
     class Meta:
         model = Event
@@ -62,6 +64,7 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.agenda(self.request.user)
 
+    @extend_schema(request=RegisterSerializer, responses={201: RegistrationSerializer})
     @action(detail=True, methods=["post"], serializer_class=RegisterSerializer,
             permission_classes=[permissions.IsAuthenticated])
     def register(self, request, pk=None):
@@ -88,24 +91,19 @@ class RegistrationViewSet(viewsets.ReadOnlyModelViewSet):
     search_fields = ["name", "email"]
 
     def get_queryset(self):
-        user = self.request.user
-        registrations = Registration.objects.select_related("event").order_by("event__starts_at", "created_at", "pk")
-        if user.is_forim_staff:
-            return registrations
-        return registrations.filter(
-            Q(user=user) | Q(email__iexact=user.email) | Q(organisation_id__in=managed_organisation_ids(user))
-            | Q(event__organiser_id__in=managed_organisation_ids(user))
-        )
+        return visibility.registrations(self.request.user).select_related("event").order_by("event__starts_at", "created_at", "pk")
 
+    @extend_schema(request=None, responses=RegistrationSerializer)
     @action(detail=True, methods=["post"], serializer_class=NoBodySerializer)
     def cancel(self, request, pk=None):
         registration, _promoted = services.cancel_registration(registration=self.get_object(), by=request.user)
         return Response(RegistrationSerializer(registration).data)
 
+    @extend_schema(request=CheckInSerializer, responses=RegistrationSerializer)
     @action(detail=True, methods=["post"], url_path="check-in", serializer_class=CheckInSerializer)
     def check_in(self, request, pk=None):
         registration = self.get_object()
-        if not can_manage_event(request.user, registration.event):
+        if not has_perm(request.user, "events.manage_event", registration.event):
             raise NotFound()
         serializer = CheckInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

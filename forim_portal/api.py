@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, serializers, status
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -20,6 +21,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from forim_portal.errors import DomainError
+from forim_portal.money import parse_amount
 
 # Query parameters every list understands besides its filters.
 COMMON_QUERY_PARAMS = {"page", "page_size", "format", api_settings.SEARCH_PARAM, api_settings.ORDERING_PARAM}
@@ -173,10 +175,44 @@ def exception_handler(exc, context):
             {"detail": _("Cette opération entre en conflit avec des données existantes."), "code": "conflict"},
             status=status.HTTP_409_CONFLICT,
         )
+    elif isinstance(exc, exceptions.ValidationError):
+        exc.detail = _without_untranslated(exc.detail)
     response = drf_exception_handler(exc, context)
     if response is not None and response.status_code == status.HTTP_400_BAD_REQUEST and isinstance(response.data, list):
         response.data = {"detail": response.data}
     return response
+
+
+def _without_untranslated(detail):
+    """DRF's serializers say "No data provided" (a JSON `null` body) in English only: say it in French."""
+    if isinstance(detail, dict):
+        return {key: _without_untranslated(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_without_untranslated(value) for value in detail]
+    if getattr(detail, "code", None) == "null" and str(detail) == "No data provided":
+        return ErrorDetail(_("Le corps de la requête est vide (null) : envoyez un objet JSON."), code="null")
+    return detail
+
+
+class AmountField(serializers.Field):  # its schema: forim_portal.schema.AmountFieldExtension
+    """An amount in euros sent to the API, read by `forim_portal.money.parse_amount` as the pages and the
+    services read one ("1500.50", "1 500,50", 1500); shown as "1500.50"."""
+
+    def __init__(self, *, max_amount=None, **kwargs):
+        super().__init__(**kwargs)
+        self.max_amount = max_amount
+
+    def to_internal_value(self, data):
+        try:  # a list, an object or a boolean is refused there too
+            amount = parse_amount(data, field=None)
+        except DomainError as refusal:
+            raise serializers.ValidationError(refusal.message, code=refusal.code) from None
+        if self.max_amount is not None and amount > self.max_amount:
+            raise serializers.ValidationError(_("Ce montant est trop élevé : vérifiez-le."), code="max_value")
+        return amount
+
+    def to_representation(self, value):
+        return f"{value:.2f}"
 
 
 class NoBodySerializer(serializers.Serializer):

@@ -9,31 +9,28 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from forim_portal.api import StrictInputMixin
+from access import visibility
+from access.permissions import HasPermission, StaffWritesOnly
+from forim_portal.api import AmountField, StrictInputMixin
 from members.models import Organisation
-from members.rules import can_edit_for, is_forim_staff, organisation_ids
+from members.rules import can_edit_for, organisation_ids
 
 from . import services
 from .eligibility import check_application
 from .forms import MAX_AMOUNT
 from .models import Application, BudgetCategory, BudgetLine, Call, CorrectionRequest, Criterion
-from .rules import visible_applications
 from .steps import FUNDING_FIELDS, PROJECT_FIELDS
 
-MONEY_ERRORS = {
-    "invalid": _("Saisissez un montant en chiffres, par exemple 1500.50."),
-    "min_value": _("Le montant ne peut pas être négatif."),
-    "max_value": _("Ce montant est trop élevé : vérifiez-le."),
+QUANTITY_ERRORS = {
+    "invalid": _("Saisissez une quantité en chiffres, par exemple 2 ou 1.5."),
+    "min_value": _("La quantité ne peut pas être négative."),
+    "max_digits": _("Cette quantité est trop élevée : vérifiez-la."),
 }
 
 
 def money(**extra):
-    return serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, max_value=MAX_AMOUNT, error_messages=MONEY_ERRORS, **extra)
-
-
-class StaffWritesOnly(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return request.method in permissions.SAFE_METHODS or is_forim_staff(request.user)
+    """An amount of the dossier, read by forim_portal.money.parse_amount (as on the pages)."""
+    return AmountField(max_amount=MAX_AMOUNT, **extra)
 
 
 class CriterionSerializer(serializers.ModelSerializer):
@@ -59,13 +56,6 @@ class CallSerializer(CountryFieldMixin, serializers.ModelSerializer):
     def get_is_open(self, call) -> bool:
         return call.is_open()
 
-    def validate(self, data):
-        opens = data.get("opens_at", getattr(self.instance, "opens_at", None))
-        deadline = data.get("deadline", getattr(self.instance, "deadline", None))
-        if opens and deadline and deadline <= opens:
-            raise serializers.ValidationError({"deadline": _("La date limite doit être après l'ouverture.")})
-        return data
-
 
 class CallViewSet(StrictInputMixin, viewsets.ModelViewSet):
     """Calls and their rules. Everyone signed in reads; FORIM staff write."""
@@ -76,12 +66,19 @@ class CallViewSet(StrictInputMixin, viewsets.ModelViewSet):
     filterset_fields = ["programme", "year"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
+    # Writes go through the service: the same rules (split, budgets, dates, money) and French messages as the page.
+    def perform_create(self, serializer):
+        serializer.instance = services.save_call(by=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.save_call(by=self.request.user, call=serializer.instance, **serializer.validated_data)
+
 
 class BudgetLineSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(required=False)
     category = serializers.ChoiceField(choices=BudgetCategory.choices, error_messages={"invalid_choice": _("Catégorie inconnue : « {input} ».")})
     label = serializers.CharField(max_length=255)
-    quantity = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0, default=1, error_messages=MONEY_ERRORS)
+    quantity = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0, default=1, error_messages=QUANTITY_ERRORS)
     unit_cost = money()
 
     class Meta:
@@ -139,11 +136,16 @@ class ApplicationViewSet(StrictInputMixin, mixins.ListModelMixin, mixins.Retriev
 
     serializer_class = ApplicationSerializer
     filterset_fields = ["call", "status"]
+    # A draft is changed field by field under its lock_version (PATCH); a whole-object PUT has no use here.
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    # Found in the private dossiers (else 404), then asked of the registered rules (else 403).
+    permission_classes = [HasPermission]
+    permission_map = dict.fromkeys(["update", "partial_update", "submit"], "grants.change_application")
 
     def get_queryset(self):
         lines = Prefetch("budget_lines", queryset=BudgetLine.objects.order_by("position", "id"))
         return (
-            visible_applications(self.request.user)
+            visibility.applications(self.request.user)
             .select_related("call", "organisation", "operator")
             .prefetch_related(lines, "documents", "visas", "correction_requests")
             .order_by("-created_at", "-id")
@@ -191,8 +193,8 @@ class ApplicationViewSet(StrictInputMixin, mixins.ListModelMixin, mixins.Retriev
             rows = [{**line, "index": index} for index, line in enumerate(lines)]
             rows += [{"id": pk, "delete": True} for pk in application.budget_lines.exclude(pk__in=kept_ids).values_list("pk", flat=True)]
             lines = rows
-        if values_by_step or lines is not None:
-            services.update_draft(application=application, by=self.request.user, values_by_step=values_by_step, lock_version=lock_version, lines=lines)
+        # even with nothing to change, the service checks the lock_version sent (409 when stale)
+        services.update_draft(application=application, by=self.request.user, values_by_step=values_by_step, lock_version=lock_version, lines=lines)
 
     def _fresh(self, application):
         return get_object_or_404(self.get_queryset(), pk=application.pk)

@@ -14,7 +14,7 @@ class NetworkLinkSerializer(serializers.Serializer):
     name = serializers.CharField(source="network.name")
     acronym = serializers.CharField(source="network.acronym")
     since = serializers.DateField()
-    until = serializers.DateField()
+    until = serializers.DateField(allow_null=True)
 
 
 @extend_schema_field(
@@ -35,7 +35,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
     diaspora_countries = CountriesField()
     intervention_countries = CountriesField()
     networks = NetworkLinkSerializer(source="current_links", many=True)
-    operator_name = serializers.CharField(source="operator.name", default=None)
+    operator_name = serializers.CharField(source="operator.name", default=None, allow_null=True)
 
     class Meta:
         model = Organisation

@@ -5,12 +5,14 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from access import visibility
+from access.permissions import has_perm
 from forim_portal.api import StrictFieldsMixin
 
 from . import services
 from .filters import ActivityFilter
 from .models import AccompanimentAgreement, SupportLog
-from .rules import operator_ids, visible_associations
+from .rules import operator_ids
 from .selectors import activity_logs
 
 
@@ -32,7 +34,7 @@ class AgreementSerializer(serializers.ModelSerializer):
 def _resolve(request, data):
     """The association must be visible (else 404); the operator defaults to the user's only one."""
     association = data["association"]
-    if not visible_associations(request.user).filter(pk=association.pk).exists():
+    if not has_perm(request.user, "support.view_accompaniment", association):
         raise NotFound()
     operator = data.get("operator")
     if operator is None:
@@ -71,10 +73,7 @@ class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["operator", "association"]
 
     def get_queryset(self):
-        agreements = AccompanimentAgreement.objects.order_by("-signed_on", "pk")
-        if self.request.user.is_forim_staff:
-            return agreements
-        return agreements.filter(operator_id__in=operator_ids(self.request.user))
+        return visibility.accompaniment_agreements(self.request.user).order_by("-signed_on", "pk")
 
 
 def register(router):

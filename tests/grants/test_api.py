@@ -76,7 +76,8 @@ def test_bad_numbers_get_french_messages_and_change_nothing(api, draft, applican
     }, format="json")
     assert response.status_code == 400
     errors = response.json()
-    assert "montant en chiffres" in errors["amount_requested"][0] and "négatif" in errors["own_funds"][0]
+    # read by forim_portal.money.parse_amount, as on the pages and in the services
+    assert "Montant invalide" in errors["amount_requested"][0] and "négatif" in errors["own_funds"][0]
     draft.refresh_from_db()
     assert draft.amount_requested == Decimal("14000.00")
 
