@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from .second_factor import token_allowed
 from .tokens import token_for_key
 
 KEYWORDS = ("bearer", "token")
@@ -29,6 +30,10 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("Ce jeton d'API a été révoqué."))
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("Ce compte est désactivé."))
+        if not token_allowed(token):
+            raise exceptions.AuthenticationFailed(
+                _("Ce jeton a été créé sans double authentification : créez-en un nouveau depuis « Mon profil ».")
+            )
         return token.user, token
 
     def authenticate_header(self, request):

@@ -96,6 +96,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
     last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+    # Created (or kept at enrolment) by a session that gave its second factor.
+    second_factor_ok = models.BooleanField(_("créé avec la double authentification"), default=False)
 
     class Meta:
         verbose_name = _("jeton d'API")

@@ -26,20 +26,32 @@ def create_token(*, user, name):
     """Create a named token for `user`; returns (token, key). The key is never stored nor shown again."""
     name = (name or "").strip()
     if not name:
-        raise DomainError(_("Donnez un nom au jeton, pour le reconnaître plus tard."), code="name_required", field="name")
+        raise DomainError(
+            _("Donnez un nom au jeton, pour le reconnaître plus tard."), code="name_required", field="name"
+        )
     if len(name) > ApiToken._meta.get_field("name").max_length:
-        raise DomainError(_("Le nom du jeton est trop long (100 caractères au plus)."), code="name_too_long", field="name")
+        raise DomainError(
+            _("Le nom du jeton est trop long (100 caractères au plus)."), code="name_too_long", field="name"
+        )
     active = user.api_tokens.filter(revoked_at__isnull=True)
     if active.count() >= MAX_ACTIVE_TOKENS:
         raise DomainError(
-            _("Vous avez déjà %(max)s jetons actifs : révoquez-en un avant d'en créer un autre.") % {"max": MAX_ACTIVE_TOKENS},
+            _("Vous avez déjà %(max)s jetons actifs : révoquez-en un avant d'en créer un autre.")
+            % {"max": MAX_ACTIVE_TOKENS},
             code="too_many_tokens",
             field="name",
         )
     if active.filter(name__iexact=name).exists():
         raise DomainError(_("Vous avez déjà un jeton actif de ce nom."), code="duplicate_name", field="name")
     key = KEY_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, prefix=key[: len(KEY_PREFIX) + 6], key_hash=hash_key(key))
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=key[: len(KEY_PREFIX) + 6],
+        key_hash=hash_key(key),
+        # Made in a session that gave its second factor: the token may stand in for it.
+        second_factor_ok=bool(getattr(user, "is_verified", None) and user.is_verified()),
+    )
     return token, key
 
 

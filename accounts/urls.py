@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import second_factor_views, views
 
 app_name = "accounts"
 
@@ -12,6 +12,14 @@ urlpatterns = [
     path("profil/", views.profile, name="profile"),
     path("profil/jetons/", views.create_api_token, name="create_api_token"),
     path("profil/jetons/<int:token_id>/revoquer/", views.revoke_api_token, name="revoke_api_token"),
+    path("compte/double-authentification/", second_factor_views.verify, name="second_factor"),
+    path("compte/double-authentification/activer/", second_factor_views.setup, name="second_factor_setup"),
+    path("compte/double-authentification/codes/", second_factor_views.recovery_codes, name="second_factor_codes"),
+    path(
+        "compte/double-authentification/codes/renouveler/",
+        second_factor_views.renew_recovery_codes,
+        name="second_factor_renew_codes",
+    ),
     path("profil/organisation/", views.switch_organisation, name="switch_organisation"),
     path(
         "mot-de-passe/changer/",
