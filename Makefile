@@ -56,7 +56,7 @@ format: install
 	$(VENV)/bin/ruff format .
 
 messages: install
-	$(PY) manage.py makemessages -l fr -l en --ignore=.venv --ignore=staticfiles --no-obsolete
+	$(PY) manage.py makemessages -l fr -l en --ignore=.venv --ignore=staticfiles --ignore=media --ignore=artifacts --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv
 
 compilemessages: install

@@ -1,9 +1,15 @@
 import os
+import uuid
+from pathlib import Path
 
 import pytest
 from django.utils import translation
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role
+from accounts.second_factor import requires_second_factor
+from forim_portal.settings.base import s3_storage_options
 from members.models import MemberRole
 
 from .factories import PASSWORD, MembershipFactory, OperatorFactory, OrganisationFactory, UserFactory
@@ -11,8 +17,19 @@ from .factories import PASSWORD, MembershipFactory, OperatorFactory, Organisatio
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
-    """Every test writes its files to its own folder."""
+    """Every test writes its files to its own folder: on disk, or under its own prefix in the bucket."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    if settings.S3_BUCKET:
+        default = {**settings.STORAGES["default"], "OPTIONS": s3_storage_options(f"tests/{uuid.uuid4().hex}")}
+        settings.STORAGES = {**settings.STORAGES, "default": default}
+
+
+@pytest.fixture
+def worker_storage(settings):
+    """The storage as the worker sees it (the configured MEDIA_ROOT or bucket), not this test's private one."""
+    settings.MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", settings.BASE_DIR / "media"))
+    if settings.S3_BUCKET:
+        settings.STORAGES = {**settings.STORAGES, "default": {**settings.STORAGES["default"], "OPTIONS": s3_storage_options()}}
 
 
 @pytest.fixture(autouse=True)
@@ -75,9 +92,22 @@ def reviewer(db):
     return UserFactory(role=Role.REVIEWER, email="reviewer@example.org")
 
 
-def login(client, user):
+def login(client, user, *, second_factor=True):
+    """Sign in; staff (who must) also give their second factor, unless the test is about that step."""
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    if second_factor and requires_second_factor(user):
+        give_second_factor(client, user)
     return client
+
+
+def give_second_factor(client, user):
+    """The session as after a good code from the user's (confirmed) authentication app."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = device or TOTPDevice.objects.create(user=user, name="Téléphone de test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
 
 
 @pytest.fixture

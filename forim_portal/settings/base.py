@@ -48,9 +48,13 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
     "accounts",
+    "lifecycle",
     "members",
     "grants",
     "reviews",
@@ -60,6 +64,8 @@ INSTALLED_APPS = [
     "support",
     "dashboards",
     "outbox",
+    "operations",
+    "access",  # who sees what and may do what (depends on every domain app above)
 ]
 
 MIDDLEWARE = [
@@ -70,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -108,9 +116,21 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+SQLITE_BUSY_TIMEOUT_SECONDS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_SECONDS", "20"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default, made for concurrent writers: they wait for each other instead of
+    # failing with "database is locked". WAL lets readers go on while one writes; every
+    # transaction takes the write lock when it begins (IMMEDIATE), so none is refused halfway
+    # for having read first; a writer waits up to the busy timeout for the lock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "transaction_mode": "IMMEDIATE",
+        "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
+        "init_command": f"PRAGMA journal_mode=WAL; PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_SECONDS * 1000}; PRAGMA synchronous=NORMAL",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+OTP_TOTP_ISSUER = "Portail FORIM"
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out login before any password is checked.
     "axes.backends.AxesStandaloneBackend",
@@ -147,14 +167,38 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Uploaded files live outside the public web root and are served by views that check
-# permissions; S3-compatible storage is selected by STORAGE_BACKEND.
+# Uploaded and generated files live outside the public web root and are served by views that
+# check permissions first. Local disk by default; S3-compatible object storage (django-storages)
+# when S3_BUCKET is set, so web and workers on separate machines share only the bucket.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media-not-served/"
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+
+
+def s3_storage_options(location=""):
+    """django-storages' S3 options from the environment: private objects, never overwritten."""
+    return {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("S3_REGION", "eu-west-3"),
+        "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+        "location": location or os.environ.get("S3_LOCATION", ""),
+        "default_acl": None,
+        "file_overwrite": False,
+        # Files are streamed by our views after the permission check; a signed URL, if one is
+        # ever made, lives five minutes.
+        "querystring_auth": True,
+        "querystring_expire": 300,
+    }
+
+
 STORAGES = {
-    "default": {
-        "BACKEND": os.environ.get("STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
-    },
+    "default": (
+        {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": s3_storage_options()}
+        if S3_BUCKET
+        else {"BACKEND": os.environ.get("STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")}
+    ),
     "staticfiles": {
         "BACKEND": os.environ.get(
             "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -256,6 +300,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The error answers every operation really gives (401/403/404/409/429...), declared once.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "forim_portal.schema.declare_errors"],
     # Schema quality is held by its own test (tests/api), not by `check --deploy`,
     # which must speak of deployment settings only.
     "ENABLE_DJANGO_DEPLOY_CHECK": False,

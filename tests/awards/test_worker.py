@@ -1,9 +1,7 @@
 """Through a real Celery worker on Redis (CI starts one on the test database)."""
 
 import io
-import os
 import time
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -28,9 +26,8 @@ def wait_for(job, timeout=60):
 
 
 @pytest.fixture
-def worker_media(settings):
-    """The worker writes to the configured MEDIA_ROOT, not this test's private folder: read from there, then tidy up."""
-    settings.MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", settings.BASE_DIR / "media"))
+def worker_media(worker_storage):
+    """The worker writes to the configured storage, not this test's private one: read from there, then tidy up."""
     yield
     for job in DocumentJob.objects.exclude(file=""):
         job.file.delete(save=False)

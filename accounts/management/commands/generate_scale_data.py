@@ -9,7 +9,7 @@ exactly that and nothing else. Reviews and events are written only if those apps
 
 import datetime
 import random
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
+from forim_portal.money import half_up_cents
 from grants.models import Application, BudgetLine, Call, Criterion, Programme, Transition
 from grants.states import State
 from members.models import MemberRole, Membership, Organisation, OrganisationKind, OrganisationStatus
@@ -27,7 +28,6 @@ EMAIL_DOMAIN = "charge.forim.test"
 RNA_PREFIX = "W99"
 PASSWORD = "charge-forim-2026"  # noqa: S105 - public on purpose: benchmark accounts on a throwaway database
 BATCH = 2000
-CENT = Decimal("0.01")
 
 # (city, region code) — real cities of the regions where FORIM's members live
 CITIES = [
@@ -93,7 +93,7 @@ OPEN_MIX = [(State.DRAFT, 60), (State.SUBMITTED, 35), (State.WITHDRAWN, 5)]
 
 
 def money(value):
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    return half_up_cents(value)
 
 
 def in_batches(model, rows):

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class OperationsConfig(AppConfig):
+    """Running the portal: backup and restore of the database and the stored files."""
+
+    name = "operations"
+    verbose_name = "Exploitation"
