@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from access import visibility
-from access.permissions import check_staff, has_perm, staff_required, visible_or_404
+from access.permissions import check_staff, has_perm, require, staff_required, visible_or_404
 from forim_portal.errors import DomainError
 from forim_portal.exports import export_response
 from forim_portal.uploads import serve_file
@@ -134,6 +134,8 @@ def agreement_signed(request, pk):
 def agreement_return(request, pk):
     """The association returns its agreement signed, from its dossier page."""
     application = _visible_application(request, pk)
+    # Who may return it is asked before the file is read: a refused upload must not hide a refusal.
+    require(request.user, "grants.change_application", application, _("Seule l'association porteuse peut renvoyer la convention signée."))
     form = SignedAgreementForm(request.POST, request.FILES)
     if not form.is_valid():
         raise DomainError(" ".join(form.errors.get("signed_file", [])) or _("Joignez la convention signée (PDF)."),

@@ -1,6 +1,7 @@
 """Request, run and serve generated documents. Views, API, admin and tasks call these."""
 
 import logging
+import re
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
@@ -18,9 +19,15 @@ from .registry import get_kind
 logger = logging.getLogger(__name__)
 
 
+# A variant names a flavour of a document ("12-xlsx"): short, plain characters, never free text.
+VARIANT = re.compile(r"[\w.-]{0,40}", re.ASCII)
+
+
 def request_document(*, kind, target, user=None, variant="", check_permission=True):
     """Queue (or re-queue) the document `kind` for `target`. One row per document, ever."""
     spec = get_kind(kind)
+    if not VARIANT.fullmatch(variant or ""):
+        raise DomainError(_("Variante de document inconnue."), code="bad_variant", field="variant")
     if check_permission and user is not None:
         allowed = (spec.can_request or spec.can_view)(user, target)
         if not allowed:

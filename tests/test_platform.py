@@ -79,3 +79,15 @@ def test_a_real_worker_answers_through_the_broker(celery_worker_available):
     result = celery_worker_available.send_task("forim_portal.ping", args=["salut"])
     assert result.get(timeout=30, disable_sync_subtasks=False) == {"pong": "salut"}
     assert result.status == "SUCCESS"
+
+
+def test_a_nul_character_in_a_form_is_refused_in_french_before_any_view(client, applicant, db):
+    """PostgreSQL cannot store it and no person types it: a 400 that says so, whatever the page."""
+    from tests.conftest import login
+
+    login(client, applicant)
+    response = client.post("/profil/", {"first_name": "Awa\x00", "last_name": "Diatta", "language": "fr"})
+    assert response.status_code == 400 and "caractère nul" in response.text
+    applicant.refresh_from_db()
+    assert applicant.first_name != "Awa\x00"
+    assert client.get("/reseau/", {"q": "a\x00b"}).status_code == 400
