@@ -17,7 +17,7 @@ from forim_portal.money import parse_amount, parse_percent, parse_split, percent
 from grants import workflow
 from grants.models import Application
 from grants.states import FUNDED_STATES, State
-from lifecycle.engine import fire
+from lifecycle.engine import described, fire
 from members.models import OrganisationKind
 
 from .models import (
@@ -95,6 +95,7 @@ def _sync_schedule(application, shares, interims):
     ])
 
 
+@described(_lazy("Crée le suivi (convention, échéancier, rapports) et prépare la convention en PDF"))
 def on_award(application, record):
     """Workflow effect of "award": build the follow-up and queue the agreement PDF."""
     ensure_follow_up(application=application)
@@ -104,10 +105,12 @@ def on_award(application, record):
         request_document(kind="agreement", target=application, user=record.by, check_permission=False)
 
 
+@described(_lazy("Date la convention signée et note qui l'a enregistrée"))
 def on_sign_agreement(application, record):
     Agreement.objects.filter(application=application, signed_at__isnull=True).update(signed_at=timezone.now(), signed_by=record.by)
 
 
+@described(_lazy("Le rapport final est approuvé"))
 def closing_guard(application, user, comment):
     """A project closes only once its final report is approved."""
     if not application.reports.filter(kind=ReportKind.FINAL, status=ReportStatus.APPROVED).exists():

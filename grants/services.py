@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from access.permissions import has_perm, require_staff
 from forim_portal.errors import Conflict, DomainError
 from forim_portal.money import half_up_cents, parse_amount, parse_percent, parse_split, split_for_storage
+from lifecycle.engine import described
 from members.choices import Sector
 from members.models import DocumentType, OrganisationKind
 from members.rules import can_edit_for, is_forim_staff
@@ -403,6 +404,7 @@ def give_visa(*, application, by, decision, comment=""):
 
 # Workflow effects, registered in GrantsConfig.ready()
 
+@described(_lazy("Donne au dossier sa référence unique (PROGRAMME-année-numéro)"))
 def assign_reference(application, record):
     """`<PROGRAMME>-<year>-<4 digits>`, unique: the call row is locked while its counter moves."""
     if application.reference:
@@ -418,6 +420,7 @@ def assign_reference(application, record):
     Application.objects.filter(pk=application.pk).update(reference=application.reference)
 
 
+@described(_lazy("Garde une copie de ce qui a été déposé"))
 def keep_version(application, record):
     """Freeze a copy of what was (re)submitted."""
     from .selectors import snapshot
@@ -428,10 +431,12 @@ def keep_version(application, record):
     )
 
 
+@described(_lazy("Clôt les demandes de corrections en cours"))
 def resolve_corrections(application, record):
     open_corrections(application).update(resolved_at=timezone.now())
 
 
+@described(_lazy("Refusé après la date limite de l'appel"))
 def refuse_after_deadline(application, user, comment):
     _refuse_after_deadline(application, user, comment)
 

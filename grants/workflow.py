@@ -10,7 +10,7 @@ instead of changing the status themselves: nothing else writes `Application.stat
 from django.utils.translation import gettext_lazy
 
 from access.rules import is_forim_staff
-from lifecycle.engine import NOW, SYSTEM, Machine, TransitionSpec, transition  # noqa: F401  (re-exported)
+from lifecycle.engine import NOW, SYSTEM, Machine, TransitionSpec, described, transition  # noqa: F401  (re-exported)
 
 from .models import Application, Transition
 from .rules import edits_for_applicant, is_accompanying_operator
@@ -87,6 +87,7 @@ def _count_version(application, spec, by, comment):
     return ["lock_version", "updated_at"]
 
 
+@described(gettext_lazy("E-mail aux personnes concernées, chacune dans sa langue, après enregistrement"))
 def queue_emails(application, record):
     """E-mail to the audiences of the move, each in their language, after commit."""
     from .notifications import queue_transition_emails

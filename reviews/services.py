@@ -14,6 +14,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from access.permissions import require_staff
 from accounts.models import Role
@@ -24,7 +25,7 @@ from grants.eligibility import check_application
 from grants.models import Application, Call
 from grants.rules import is_accompanying_operator
 from grants.states import FUNDED_STATES, State
-from lifecycle.engine import fire
+from lifecycle.engine import described, fire
 from members.models import Membership, NetworkLink
 
 from .models import (
@@ -393,6 +394,7 @@ def committee_guard(outcome):
     return require_committee
 
 
+@described(gettext_lazy("Montant fixé, dans les limites de l'appel (plafond, part du budget) et de l'enveloppe restante"))
 def require_amount_within_rules(application, user, comment):
     """Guard on award: amount set, within the call's max grant, max share and what is left of the envelope."""
     amount = application.awarded_amount
