@@ -29,3 +29,4 @@ class Command(BaseCommand):
         self.stdout.write(f"Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD})")
         for email, _first_name, _last_name, role in DEMO_USERS:
             self.stdout.write(f"  {role.label:<40} {email}")
+        self.stdout.write("Équipe et administrateurs : à la première connexion, activez la double authentification (application TOTP).")
