@@ -9,6 +9,7 @@ and django-otp's own throttle slows repeated guesses on a device.
 """
 
 import secrets
+from base64 import b32encode
 
 import qrcode
 from axes.handlers.proxy import AxesProxyHandler
@@ -61,8 +62,6 @@ def qr_code_svg(device):
 
 def readable_key(device):
     """The secret in base32 groups of four, for typing into an app by hand."""
-    from base64 import b32encode
-
     key = b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
@@ -74,6 +73,13 @@ def _clean(code):
 def _count_failure(request, user):
     """A wrong or throttled code counts as a failed login: django-axes locks both steps alike."""
     user_login_failed.send(sender=__name__, credentials={"username": user.email}, request=request)
+
+
+def _refuse_throttled(request, user):
+    _count_failure(request, user)
+    raise DomainError(
+        _("Trop d'essais : patientez quelques secondes avant de réessayer."), code="throttled", field="code", status=429
+    )
 
 
 def _refuse(request, user):
@@ -99,13 +105,7 @@ def confirm_enrolment(*, request, device, code, keep_tokens=False):
     _refuse_if_locked_out(request, user)
     device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
     if _throttled(device):
-        _count_failure(request, user)
-        raise DomainError(
-            _("Trop d'essais : patientez quelques secondes avant de réessayer."),
-            code="throttled",
-            field="code",
-            status=429,
-        )
+        _refuse_throttled(request, user)
     if not device.verify_token(_clean(code)):
         _refuse(request, user)
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()  # a replaced phone stops working
@@ -151,13 +151,7 @@ def verify_second_step(*, request, code):
         *StaticDevice.objects.filter(user=user, confirmed=True),
     ]
     if devices and all(_throttled(device) for device in devices):
-        _count_failure(request, user)
-        raise DomainError(
-            _("Trop d'essais : patientez quelques secondes avant de réessayer."),
-            code="throttled",
-            field="code",
-            status=429,
-        )
+        _refuse_throttled(request, user)
     for device in devices:
         if not _throttled(device) and device.verify_token(code):
             otp_login(request, device)

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -68,7 +69,7 @@ def setup(request):
         else:
             request.session[CODES_SESSION_KEY] = codes
             messages.success(request, _("La double authentification est activée."))
-            return redirect(f"{_recovery_url()}?next={_next(request)}")
+            return redirect(f"{reverse('accounts:second_factor_codes')}?next={_next(request)}")
     elif request.method == "POST":
         status = 400
     context = {
@@ -78,12 +79,6 @@ def setup(request):
         "next": _next(request),
     }
     return render(request, "accounts/second_factor_setup.html", context, status=status)
-
-
-def _recovery_url():
-    from django.urls import reverse
-
-    return reverse("accounts:second_factor_codes")
 
 
 @login_required

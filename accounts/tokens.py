@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from forim_portal.errors import DomainError
 
 from .models import ApiToken
+from .second_factor import is_verified
 
 KEY_PREFIX = "forim_"
 MAX_ACTIVE_TOKENS = 10
@@ -50,7 +51,7 @@ def create_token(*, user, name):
         prefix=key[: len(KEY_PREFIX) + 6],
         key_hash=hash_key(key),
         # Made in a session that gave its second factor: the token may stand in for it.
-        second_factor_ok=bool(getattr(user, "is_verified", None) and user.is_verified()),
+        second_factor_ok=is_verified(user),
     )
     return token, key
 
