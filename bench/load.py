@@ -252,14 +252,16 @@ def query_counts(pairs, dossiers, staff):
 # --- the run -----------------------------------------------------------------------------------------
 
 
-def start_gunicorn(port, workers, database_url):
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT)}
+def start_gunicorn(port, workers, database_url, *, threads=2, extra_env=None):
+    """gunicorn on loopback with bench/settings.py (`threads=1`: sync workers), once the floor answers."""
+    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT),
+           **(extra_env or {})}
     process = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "forim_portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--threads", "2", "--log-level", "warning"],
+         "--workers", str(workers), "--threads", str(threads), "--log-level", "warning"],
         cwd=ROOT, env=env,
     )
-    for _ in range(60):
+    for _ in range(120):
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             connection.request("GET", "/bench/floor/")
