@@ -138,6 +138,15 @@ can_read_review = sees(v.reviews)
 
 can_view_job = sees(v.document_jobs)
 
+# Statements of intent
+can_view_statement = sees(v.statements)
+
+
+@rules.predicate
+def edits_statement(user, statement):
+    """The association's administrators and members write its statement (viewers and its operator only read)."""
+    return statement is not None and _in(statement.organisation_id, user, roles=v.WRITERS)
+
 
 PERMISSIONS = {
     "access.staff": is_forim_staff,
@@ -167,6 +176,9 @@ PERMISSIONS = {
     "reviews.view_review": can_read_review,
     "reviews.give_opinion": can_give_opinion,
     "documents.view_job": can_view_job,
+    "intents.view_statement": can_view_statement,
+    "intents.change_statement": edits_statement,
+    "intents.decide_statement": is_forim_staff,
 }
 
 for _name, _predicate in PERMISSIONS.items():

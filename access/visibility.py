@@ -12,7 +12,8 @@ Purposes of a dossier (an `Application`):
   members, its accompanying support operator.
 - FOLLOW_UP: a funded dossier's follow-up (amounts, tranche and report status): PRIVATE,
   plus the partners that cofinance it.
-- REVIEW: the review view (anonymised when the call says so): staff and assigned reviewers.
+- REVIEW: the review view (anonymised when the call says so): staff and assigned reviewers,
+  who also open its attachments (on an anonymous call, only the project's own documents).
 - PUBLIC: the laureates page: funded projects whose association agreed to be shown.
 - STATISTICS: the figures of a role's dashboard (counts and sums, never a dossier's page):
   staff everything; operators the dossiers they accompany; network coordinators their
@@ -26,7 +27,7 @@ staff, the operators accompanying it).
 
 from enum import StrEnum
 
-from django.db.models import Q
+from django.db.models import IntegerField, Q, Value
 from django.utils import timezone
 
 from accounts.models import Role
@@ -35,6 +36,8 @@ from documents.models import DocumentJob
 from events.models import Audience, Event, Registration
 from grants.models import Application, ApplicationDocument, Call, Message
 from grants.states import FUNDED_STATES
+from history.models import PastProject
+from intents.models import StatementOfIntent
 from members.models import (
     FranceAction,
     Invitation,
@@ -195,9 +198,45 @@ def follow_ups(user, queryset=None):
     return applications(user, Purpose.FOLLOW_UP, queryset)
 
 
+# What the reviewer of an anonymous-review call may open: the project's own documents. Every other
+# type (statutes, registration receipt, general assembly, accounts, activity report, bank details,
+# operator agreement) is administrative and names the association, so it stays hidden from them.
+ANONYMOUS_REVIEW_DOCUMENT_TYPES = frozenset({"partner_letter", "other"})
+
+
+def _attachment_q(user, dossier="application_id"):
+    """The one rule on a dossier's files, `dossier` naming the field that holds the dossier's id."""
+    every = Q(**{f"{dossier}__in": applications(user).values("pk")})
+    if not is_reviewer(user):
+        return every
+    reviewed = applications(user, Purpose.REVIEW)
+    return (
+        every
+        | Q(**{f"{dossier}__in": reviewed.filter(call__anonymous_review=False).values("pk")})
+        | Q(
+            **{f"{dossier}__in": reviewed.filter(call__anonymous_review=True).values("pk")},
+            doc_type__in=ANONYMOUS_REVIEW_DOCUMENT_TYPES,
+        )
+    )
+
+
 def application_documents(user, queryset=None):
-    """A dossier's attachments: the private dossier only (never the partner, never a reviewer's list)."""
-    return _restrict(queryset, ApplicationDocument, Q(application__in=applications(user).values("pk")))
+    """A dossier's attachments: the private dossier (staff, the association, its operator) and the reviewers
+    assigned to it (on an anonymous-review call, only ANONYMOUS_REVIEW_DOCUMENT_TYPES). Never a partner."""
+    return _restrict(queryset, ApplicationDocument, _attachment_q(user))
+
+
+def dossier_vault_documents(user, application, queryset=None):
+    """The vault documents of a dossier's association, opened from that dossier: the same rule as the
+    dossier's attachments (so a reviewer opens the statutes of a dossier they score, unless anonymous)."""
+    queryset = OrganisationDocument.objects.all() if queryset is None else queryset
+    if application is None or application.pk is None:
+        return queryset.none()
+    return (
+        queryset.filter(organisation_id=application.organisation_id)
+        .annotate(dossier_id=Value(application.pk, output_field=IntegerField()))
+        .filter(_attachment_q(user, dossier="dossier_id"))
+    )
 
 
 def threads(user, queryset=None):
@@ -215,6 +254,22 @@ def messages(user, queryset=None):
 def calls(user, queryset=None):
     """Calls are public to everyone signed in (their rules are what associations apply to)."""
     return _restrict(queryset, Call, Q() if signed_in(user) else NOBODY)
+
+
+# Statements of intent (first stage of a two-stage call) ----------------------------------------
+
+
+def statement_q(user):
+    """Staff all; the association's own members; the support operator accompanying it; never another association."""
+    if not signed_in(user):
+        return NOBODY
+    if is_staff(user):
+        return Q()
+    return Q(organisation_id__in=acting_for(user)) | Q(organisation__operator_id__in=operators_of(user))
+
+
+def statements(user, queryset=None):
+    return _restrict(queryset, StatementOfIntent, statement_q(user))
 
 
 # Follow-up of funded dossiers ------------------------------------------------------------------
@@ -416,6 +471,16 @@ def reviews(user, queryset=None):
 
 def committee_sessions(user, queryset=None):
     return _restrict(queryset, CommitteeSession, Q() if is_staff(user) else NOBODY)
+
+
+# Past projects (imported history) -------------------------------------------------------------
+
+
+def past_projects(user, purpose=Purpose.PUBLIC, queryset=None):
+    """PUBLIC: every imported past project (facts of FORIM's history; pages show only title, association,
+    country, year and amount). Any other purpose (the import pages, RNA, match notes): staff only."""
+    condition = Q() if purpose == Purpose.PUBLIC or is_staff(user) else NOBODY
+    return _restrict(queryset, PastProject, condition)
 
 
 # Generated documents: each kind declares `readable(user)` (one of the functions above) ---------

@@ -62,6 +62,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("utilisateur")
         verbose_name_plural = _("utilisateurs")
         ordering = ["last_name", "first_name", "email"]
+        # the reviewer picker and the role lookups (filter on role, in name order) read an index, not every user
+        indexes = [models.Index(fields=["role", "last_name", "first_name"], name="accounts_user_role_idx")]
 
     def __str__(self):
         return self.get_full_name() or self.email

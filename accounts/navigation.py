@@ -44,6 +44,7 @@ def has_role(*roles):
 
 STAFF = (Role.STAFF, Role.ADMIN)
 signed_in = rules.is_authenticated
+visitor = ~rules.is_authenticated  # the public home page's sections
 
 
 def add_link(url_name, label, *, order, visible=signed_in):

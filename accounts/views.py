@@ -1,5 +1,7 @@
 from django import forms
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
@@ -9,6 +11,7 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.views import i18n
 from django.views.decorators.http import require_POST
 
 from forim_portal.errors import DomainError
@@ -32,6 +35,31 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
 
+    def form_valid(self, form):
+        """Signed in, the pages speak the account's language (the one its e-mails and PDFs use)."""
+        response = super().form_valid(form)
+        return remember_language(response, form.get_user().language)
+
+
+def remember_language(response, code):
+    """The language cookie LocaleMiddleware reads, for a code the portal offers."""
+    if code in dict(settings.LANGUAGES):
+        translation.activate(code)  # this response's messages already in that language
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, samesite="Lax")
+    return response
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch; for a signed-in user it is also the account's language, so the
+    e-mails and PDFs the portal sends them follow it (outbox.mail, documents.services)."""
+    response = i18n.set_language(request)
+    code = request.POST.get("language", "")
+    user = request.user
+    if user.is_authenticated and code in dict(settings.LANGUAGES) and code != user.language:
+        get_user_model().objects.filter(pk=user.pk).update(language=code)
+    return response
+
 
 class LogoutView(auth_views.LogoutView):
     def post(self, request, *args, **kwargs):
@@ -40,9 +68,11 @@ class LogoutView(auth_views.LogoutView):
         return response
 
 
-@login_required
 def home(request):
-    return render(request, "accounts/home.html", {"sections": sections_for(request)})
+    """Signed in: the user's own sections. A visitor: what FORIM funds, the open calls, the laureates, and how
+    to sign in or register (each app adds its public section through the navigation registry)."""
+    template = "accounts/home.html" if request.user.is_authenticated else "accounts/public_home.html"
+    return render(request, template, {"sections": sections_for(request)})
 
 
 @login_required
@@ -50,9 +80,7 @@ def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        translation.activate(user.language)
-        response = redirect("accounts:profile")
-        response.set_cookie("django_language", user.language, samesite="Lax")
+        response = remember_language(redirect("accounts:profile"), user.language)
         messages.success(request, _("Votre profil est enregistré."))
         return response
     return render_profile(request, form=form, status=400 if request.method == "POST" else 200)

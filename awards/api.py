@@ -4,7 +4,6 @@ Same rules as the pages: lists hold only what the user may see, anything else is
 writes go through the services (DomainError -> JSON 4xx).
 """
 
-from django.db.models import Sum
 from django.shortcuts import get_object_or_404
 from django_countries.serializers import CountryFieldMixin
 from drf_spectacular.utils import extend_schema
@@ -15,10 +14,12 @@ from rest_framework.response import Response
 from access import visibility
 from access.permissions import HasPermission, check_staff
 from forim_portal.api import NoBodySerializer, StrictFieldsMixin
+from forim_portal.quick_read import PageFiguresMixin
 from forim_portal.schema import AmountText, PositiveAmountText
 
 from . import services
 from .models import CofinancingRule, Payment, Report, TopUp, Tranche
+from .selectors import with_paid
 
 
 class TrancheSerializer(serializers.ModelSerializer):
@@ -96,8 +97,9 @@ class OverrideSerializer(StrictFieldsMixin, serializers.Serializer):
     reason = serializers.CharField()
 
 
-class TrancheViewSet(viewsets.ReadOnlyModelViewSet):
+class TrancheViewSet(PageFiguresMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = TrancheSerializer
+    page_figures = staticmethod(with_paid)  # what was paid, summed for the page's tranches only
     permission_classes = [permissions.IsAuthenticated]
     filterset_fields = ["application"]
 
@@ -107,7 +109,7 @@ class TrancheViewSet(viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
         return (visibility.tranches(self.request.user)
-                .select_related("application", "requires_report").annotate(paid=Sum("payments__amount"))
+                .select_related("application", "requires_report")
                 .order_by("application_id", "number"))
 
 

@@ -3,27 +3,30 @@
 import io
 import zipfile
 
+from celery import shared_task
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db.models import F
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from pypdf import PdfReader, PdfWriter
 
 from access import visibility
 from access.rules import is_forim_staff
-from documents.pdf import html_to_pdf
+from documents.models import DocumentJob
+from documents.pdf import html_to_document, html_to_pdf
 from documents.registry import DocumentKind, register
+from documents.services import job_language, mark_failed, store_result
 from forim_portal.errors import DomainError
 from forim_portal.exports import xlsx_bytes
 from grants.models import Application, Transition
 from grants.states import FUNDED_STATES, State
+from reviews.models import CommitteeDecision, Outcome
 
 from .selectors import cofinancing_totals, partner_top_ups
 from .services import ensure_follow_up
-
-DIPLOMAS_PER_CHUNK = 20
-
 
 
 def check_funded(application):
@@ -45,9 +48,13 @@ def laureates(call):
 
 
 def award_dates(applications):
-    """The day each dossier was awarded (one query for all)."""
+    """The day each dossier was awarded: its committee's sitting (CEP) when a session decided it, else the day the
+    award was recorded (two queries for all)."""
     rows = Transition.objects.filter(application__in=applications, name="award").values_list("application_id", "at")
-    return {application_id: timezone.localdate(at) for application_id, at in rows}
+    dates = {application_id: timezone.localdate(at) for application_id, at in rows}
+    sittings = CommitteeDecision.objects.filter(application__in=applications, outcome=Outcome.AWARD).order_by("decided_at")
+    dates.update(sittings.values_list("application_id", "session__date"))
+    return dates
 
 
 def diploma_context(application, awarded_on=None):
@@ -78,38 +85,107 @@ def render_diploma(application, progress, variant=""):
     return f"diplome-{_file_stem(application)}.pdf", content
 
 
-def _rendered_chunks(applications, progress):
-    """Diplomas rendered by chunks (one WeasyPrint run each: its fixed cost dominates small runs), with progress after each."""
-    total = len(applications)
-    for start in range(0, total, DIPLOMAS_PER_CHUNK):
-        chunk = applications[start:start + DIPLOMAS_PER_CHUNK]
-        yield chunk, PdfReader(io.BytesIO(html_to_pdf(diplomas_html(chunk))))
-        progress(start + len(chunk), total)
+# A call's diplomas cost one WeasyPrint layout of the batch: the PDF is that layout written whole;
+# the ZIP writes each page of the same layout as its own file (`Document.copy([page])`), which
+# together cost about one whole write: never a second layout per laureate. Above PARALLEL_ABOVE
+# laureates, when a worker runs the job, the ZIP is cut into parts of PART_SIZE laureates rendered
+# by a Celery chord (one task per part, on any worker); its callback gathers the parts' files into
+# the ZIP and stores it. The one-PDF variant stays one layout (a single document).
+PARALLEL_ABOVE = 40
+PART_SIZE = 30
 
 
-def render_call_diplomas(call, progress, variant=""):
-    """All the call's laureates: one PDF, or a ZIP of one PDF each (pages split from the same renders)."""
+def _call_stem(call):
+    return slugify(f"diplomes-{call.programme.code}-{call.year}-{call.pk}")
+
+
+def _call_laureates(call):
     applications = laureates(call)
     if not applications:
         raise DomainError(_("Cet appel n'a encore aucun lauréat."), code="no_laureate")
-    progress(0, len(applications))
-    stem = slugify(f"diplomes-{call.programme.code}-{call.year}-{call.pk}")
+    return applications
+
+
+def _one_pdf_each(applications):
+    """(file name, one-page PDF) per laureate, cut from one layout of the batch."""
+    document = html_to_document(diplomas_html(applications))
+    if len(document.pages) != len(applications):  # a diploma is one page; anything else would mislabel the files
+        raise DomainError(_("Le nombre de pages ne correspond pas au nombre de lauréats."), code="diploma_pages")
+    for application, page in zip(applications, document.pages, strict=True):
+        yield f"diplome-{_file_stem(application)}.pdf", document.copy([page]).write_pdf()
+
+
+def _zip(files):
+    """A ZIP of (name, bytes). Stored, not deflated: a PDF's streams are compressed already."""
     buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for name, content in files:
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def render_call_diplomas(call, progress, variant=""):
+    """All the call's laureates in this process: one PDF, or a ZIP of one PDF each (pages of the same layout)."""
+    applications = _call_laureates(call)
+    progress(0, len(applications))
     if variant == "zip":
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for chunk, reader in _rendered_chunks(applications, progress):
-                for application, page in zip(chunk, reader.pages, strict=True):  # a diploma is one page
-                    single = PdfWriter()
-                    single.add_page(page)
-                    page_buffer = io.BytesIO()
-                    single.write(page_buffer)
-                    archive.writestr(f"diplome-{_file_stem(application)}.pdf", page_buffer.getvalue())
-        return f"{stem}.zip", buffer.getvalue()
-    writer = PdfWriter()
-    for _chunk, reader in _rendered_chunks(applications, progress):
-        writer.append(reader)
-    writer.write(buffer)
-    return f"{stem}.pdf", buffer.getvalue()
+        filename, content = f"{_call_stem(call)}.zip", _zip(_one_pdf_each(applications))
+    else:
+        filename, content = f"{_call_stem(call)}.pdf", html_to_pdf(diplomas_html(applications))
+    progress(len(applications), len(applications))
+    return filename, content
+
+
+def fan_out_call_diplomas(job, call):
+    """Send a large call's ZIP to the workers in parts (a chord); False to render it here instead:
+    the one-PDF variant, few laureates, or no worker (tasks run in this process, where parts only add layouts)."""
+    from celery import chord, current_app
+
+    if job.variant != "zip" or current_app.conf.task_always_eager:
+        return False
+    ids = [application.pk for application in _call_laureates(call)]
+    if len(ids) <= PARALLEL_ABOVE:
+        return False
+    DocumentJob.objects.filter(pk=job.pk).update(progress_done=0, progress_total=len(ids))
+    parts = [render_diploma_part.s(job.pk, ids[start:start + PART_SIZE]) for start in range(0, len(ids), PART_SIZE)]
+    chord(parts)(assemble_call_diplomas.s(job.pk).on_error(call_diplomas_failed.s(job.pk)))
+    return True
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=600, time_limit=660)
+def render_diploma_part(job_id, application_ids):
+    """One part of a call's ZIP: its laureates laid out once, one PDF each, stored as a partial ZIP
+    whose name goes to the chord's callback."""
+    job = DocumentJob.objects.get(pk=job_id)
+    by_id = Application.objects.select_related("organisation", "call__programme").in_bulk(application_ids)
+    with translation.override(job_language(job)):
+        content = _zip(_one_pdf_each([by_id[pk] for pk in application_ids]))
+    name = default_storage.save(f"generated/parts/diplomes-{job_id}-{application_ids[0]}.zip", ContentFile(content))
+    DocumentJob.objects.filter(pk=job_id).update(progress_done=F("progress_done") + len(application_ids))
+    return name
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=600, time_limit=660)
+def assemble_call_diplomas(part_names, job_id):
+    """The chord's callback: the parts' files (in the laureates' order) gathered into the call's ZIP, stored as the job's file."""
+    job = DocumentJob.objects.get(pk=job_id)
+
+    def files():
+        for name in part_names:
+            with default_storage.open(name, "rb") as handle, zipfile.ZipFile(io.BytesIO(handle.read())) as part:
+                for entry in part.namelist():
+                    yield entry, part.read(entry)
+
+    store_result(job_id, f"{_call_stem(job.target)}.zip", _zip(files()))
+    for name in part_names:
+        default_storage.delete(name)
+    return job_id
+
+
+@shared_task
+def call_diplomas_failed(request, exc, traceback, job_id):
+    """A part failed: the job says why (and can be asked again)."""
+    mark_failed(job_id, f"{exc.__class__.__name__}: {exc}")
 
 
 def check_call_variant(call, variant):
@@ -194,7 +270,7 @@ def register_kinds():
     ))
     register(DocumentKind(
         code="call_diplomas", label=gettext_lazy("Diplômes de l'appel"), model="grants.Call", render=render_call_diplomas,
-        readable=visibility.staff_calls, check_variant=check_call_variant,
+        readable=visibility.staff_calls, check_variant=check_call_variant, fan_out=fan_out_call_diplomas,
     ))
     register(DocumentKind(
         code="partner_report", label=gettext_lazy("Rapport de cofinancement"), model="members.Organisation",

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from forim_portal.formats import format_amount
 from forim_portal.uploads import SafeFileField
 from members.models import Organisation, OrganisationKind
 
@@ -49,7 +50,7 @@ class ReportForm(forms.Form):
         for line in self.lines:
             self.fields[f"line_{line.pk}"] = forms.DecimalField(
                 label=line.label, required=False, min_value=0, max_digits=12, decimal_places=2,
-                initial=actuals.get(line.pk), help_text=_("Prévu : %(amount)s €") % {"amount": line.amount},
+                initial=actuals.get(line.pk), help_text=_("Prévu : %(amount)s") % {"amount": format_amount(line.amount)},
                 widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
             )
 

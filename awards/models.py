@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from forim_portal.formats import format_amount, format_number
 from grants.models import MONEY, Application, BudgetLine, Programme
 from members.models import Organisation, OrganisationKind
 
@@ -87,7 +88,7 @@ class Report(models.Model):
 
     def __str__(self):
         if self.kind == ReportKind.INTERIM:
-            return f"{self.get_kind_display()} n°{self.number}"
+            return _("%(kind)s n°%(n)s") % {"kind": self.get_kind_display(), "n": self.number}
         return self.get_kind_display()
 
     @property
@@ -113,7 +114,7 @@ class ReportSpending(models.Model):
         constraints = [models.UniqueConstraint(fields=["report", "budget_line"], name="one_spending_per_line")]
 
     def __str__(self):
-        return f"{self.budget_line_id}: {self.actual} €"
+        return f"{self.budget_line_id}: {format_amount(self.actual)}"
 
 
 class Tranche(models.Model):
@@ -140,7 +141,7 @@ class Tranche(models.Model):
         ]
 
     def __str__(self):
-        return _("Tranche %(n)s (%(share)s %%)") % {"n": self.number, "share": f"{self.share.normalize():f}"}
+        return _("Tranche %(n)s (%(share)s %%)") % {"n": self.number, "share": format_number(self.share)}
 
 
 class Payment(models.Model):
@@ -163,7 +164,7 @@ class Payment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.amount} € — {self.reference}"
+        return f"{format_amount(self.amount)} — {self.reference}"
 
 
 class CofinancingRule(models.Model):
@@ -223,7 +224,7 @@ class TopUp(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.rule}: {self.amount} €"
+        return f"{self.rule}: {format_amount(self.amount)}"
 
     @property
     def is_overridden(self):

@@ -1,7 +1,8 @@
 """Reads for the follow-up pages, the API, exports and other apps' pages."""
 
-from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from itertools import batched
+
+from django.db.models import Min, Sum
 from django.utils import timezone
 
 from access import visibility
@@ -12,25 +13,53 @@ from .models import ZERO, Payment, Report, ReportStatus, TopUp
 OPEN_REPORT = [ReportStatus.EXPECTED, ReportStatus.CHANGES_REQUESTED]
 
 
-def _sum_of(queryset, field):
-    money = DecimalField(max_digits=12, decimal_places=2)
-    return Coalesce(Subquery(queryset.values(field)[:1], output_field=money), Value(ZERO, output_field=money))
+def _grouped(queryset, key, figure):
+    """{key: figure} in one grouped query (the queryset is already cut to a page's ids)."""
+    return dict(queryset.values(key).order_by().annotate(figure=figure).values_list(key, "figure"))
 
 
-def with_follow_up_figures(queryset):
-    """Paid total, top-up total and next report due, in one query whatever the number of rows."""
-    paid = Payment.objects.filter(tranche__application=OuterRef("pk")).values("tranche__application").annotate(s=Sum("amount"))
-    top_ups = TopUp.objects.filter(application=OuterRef("pk")).values("application").annotate(s=Sum("amount"))
-    next_due = Report.objects.filter(application=OuterRef("pk"), status__in=OPEN_REPORT).order_by("due_on").values("due_on")[:1]
-    return queryset.annotate(
-        paid_total=_sum_of(paid, "s"), top_up_total=_sum_of(top_ups, "s"), next_report_due=Subquery(next_due),
-    )
+def with_follow_up_figures(applications):
+    """These rows (a page or a batch, never a whole table), each given paid_total, top_up_total and
+    next_report_due: three grouped queries over their ids only, whatever the number of rows."""
+    rows = list(applications)
+    ids = [row.pk for row in rows]
+    if not ids:
+        return rows
+    paid = _grouped(Payment.objects.filter(tranche__application_id__in=ids), "tranche__application_id", Sum("amount"))
+    top_ups = _grouped(TopUp.objects.filter(application_id__in=ids), "application_id", Sum("amount"))
+    open_reports = Report.objects.filter(application_id__in=ids, status__in=OPEN_REPORT)
+    next_due = _grouped(open_reports, "application_id", Min("due_on"))
+    for row in rows:
+        row.paid_total = paid.get(row.pk) or ZERO
+        row.top_up_total = top_ups.get(row.pk) or ZERO
+        row.next_report_due = next_due.get(row.pk)
+    return rows
+
+
+def with_paid(tranches):
+    """These tranches (a page), each given `paid`: the sum of its payments, None when nothing is paid yet;
+    one grouped query over their ids only."""
+    rows = list(tranches)
+    if rows:
+        paid = _grouped(Payment.objects.filter(tranche_id__in=[row.pk for row in rows]), "tranche_id", Sum("amount"))
+        for row in rows:
+            row.paid = paid.get(row.pk)
+    return rows
+
+
+def in_batches(queryset, size=1000):
+    """Every row with its follow-up figures, read and completed `size` rows at a time (exports)."""
+    for batch in batched(queryset.iterator(chunk_size=size), size):
+        yield from with_follow_up_figures(batch)
 
 
 def follow_up_applications(user, queryset=None):
-    """Funded dossiers this user may follow: staff all, associations theirs, partners the cofinanced."""
+    """Funded dossiers this user may follow: staff all, associations theirs, partners the cofinanced.
+
+    Plain rows, cut into pages by the database: `with_follow_up_figures` adds the money and the next
+    report to the rows shown only (annotating them here would aggregate every funded dossier)."""
     visible = visibility.applications(user, Purpose.FOLLOW_UP, queryset)
-    return with_follow_up_figures(visible.select_related("call__programme", "organisation", "agreement")).order_by(
+    return visible.select_related("call__programme", "organisation", "agreement").order_by(
         "call__year", "organisation__name", "pk"
     )
 

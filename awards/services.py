@@ -229,20 +229,20 @@ def record_payment(*, tranche, paid_on, amount, reference, by):
         left = tranche.amount - tranche_paid(tranche)
         if amount > left:
             raise DomainError(
-                _("Versement refusé : il reste %(left)s € à verser sur cette tranche, vous en indiquez %(amount)s €.")
+                _("Versement refusé : il reste %(left)s à verser sur cette tranche, vous en indiquez %(amount)s.")
                 % {"left": _format(max(left, ZERO)), "amount": _format(amount)},
                 code="overpayment", field="amount",
             )
         left = award_left(application)
         if amount > left:
             raise DomainError(
-                _("Versement refusé : il reste %(left)s € à verser sur le montant attribué, vous en indiquez %(amount)s €.")
+                _("Versement refusé : il reste %(left)s à verser sur le montant attribué, vous en indiquez %(amount)s.")
                 % {"left": _format(max(left, ZERO)), "amount": _format(amount)},
                 code="overpayment", field="amount",
             )
         payment = Payment.objects.create(tranche=tranche, paid_on=paid_on, amount=amount, reference=reference, recorded_by=by)
         if application.status == State.AGREEMENT_SIGNED:
-            workflow.fire(application, "start_project", by=by, comment=_("Premier versement : %(ref)s") % {"ref": reference})
+            workflow.fire(application, "start_project", by=by, comment=reference)  # shown as "Premier versement : <ref>" in the reader's language
     return payment
 
 
@@ -264,7 +264,9 @@ def _payment_date(paid_on):
 
 
 def _format(amount):
-    return f"{amount:,.2f}".replace(",", "\u202f").replace(".", ",")
+    from forim_portal.formats import format_amount
+
+    return format_amount(amount)
 
 
 # --- Reports -------------------------------------------------------------------------------

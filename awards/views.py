@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -28,8 +30,19 @@ from .forms import (
     SignedAgreementForm,
     TopUpOverrideForm,
 )
-from .models import CofinancingRule, ReportKind, ReportStatus, TopUp, Tranche
-from .selectors import cofinancing_totals, follow_up_applications, overdue_reports, partner_top_ups, schedule
+from .models import ZERO, CofinancingRule, Report, ReportKind, ReportStatus, TopUp, Tranche
+from .selectors import (
+    cofinancing_totals,
+    follow_up_applications,
+    in_batches,
+    overdue_reports,
+    partner_top_ups,
+    schedule,
+    with_follow_up_figures,
+)
+
+PAGE_SIZE = 50
+OVERDUE_SHOWN = 20  # the oldest late reports; the badge counts them all
 
 
 def _visible_application(request, pk):
@@ -62,9 +75,15 @@ def followup(request):
     rows = filterset.qs
     fmt = request.GET.get("format")
     if fmt:
-        return export_response(rows, EXPORT_COLUMNS, filename="suivi-projets", fmt=fmt, title=_("Suivi"))
+        return export_response(in_batches(rows), EXPORT_COLUMNS, filename="suivi-projets", fmt=fmt, title=_("Suivi"))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = with_follow_up_figures(page.object_list)  # for this page's rows only
+    query = request.GET.copy()
+    query.pop("page", None)
+    overdue = overdue_reports(applications)
     return render(request, "awards/followup.html", {
-        "filter": filterset, "applications": rows, "overdue": list(overdue_reports(applications)),
+        "filter": filterset, "page": page, "applications": page.object_list, "query": query.urlencode(),
+        "overdue": list(overdue[:OVERDUE_SHOWN]), "overdue_count": overdue.count(),
     })
 
 
@@ -87,6 +106,8 @@ def _detail_context(request, application, **forms):
         "override_top_up": forms.get("override_top_up"),
         "can_close": staff and application.status == State.IN_PROGRESS,
         "funded": application.status != State.AWARDED or application.awarded_amount is not None,
+        # a cofinancing partner (not the association's side): the statuses its follow-up view allows
+        "partner_status": None if private or staff else follow_up_statuses(request.user, [application.pk]).get(application.pk),
     }
 
 
@@ -304,6 +325,21 @@ def call_documents(request, pk):
     })
 
 
+def follow_up_statuses(user, application_ids):
+    """{dossier id: paid so far, tranches paid / scheduled, reports (kind, due date, status)} for the funded
+    dossiers among these that the user may follow (the FOLLOW_UP purpose: amounts, tranche and report status)."""
+    followed = visibility.follow_ups(user).filter(pk__in=application_ids).values("pk")
+    statuses = {pk: {"paid": ZERO, "tranches": 0, "tranches_paid": 0, "reports": []} for pk in followed.values_list("pk", flat=True)}
+    for tranche in Tranche.objects.filter(application_id__in=followed).annotate(paid=Sum("payments__amount")):
+        row = statuses[tranche.application_id]
+        row["tranches"] += 1
+        row["paid"] += tranche.paid or ZERO
+        row["tranches_paid"] += 1 if (tranche.paid or ZERO) >= tranche.amount else 0
+    for report in Report.objects.filter(application_id__in=followed).order_by("due_on", "pk"):
+        statuses[report.application_id]["reports"].append(report)
+    return statuses
+
+
 @login_required
 def partner_home(request):
     """A partner's projects, by call, with its top-ups, totals and reports to download."""
@@ -313,6 +349,9 @@ def partner_home(request):
     sections = []
     for partner in partners:
         top_ups = list(partner_top_ups(partner))
+        statuses = follow_up_statuses(request.user, [t.application_id for t in top_ups])
+        for top_up in top_ups:
+            top_up.follow_up = statuses.get(top_up.application_id)
         calls = {}
         for top_up in top_ups:
             calls.setdefault(top_up.application.call, []).append(top_up)

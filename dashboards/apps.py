@@ -7,6 +7,7 @@ class DashboardsConfig(AppConfig):
     verbose_name = _("Tableaux de bord")
 
     def ready(self):
-        from . import home
+        from . import cache, home
 
         home.register()
+        cache.connect()

@@ -18,16 +18,21 @@ class DashboardFilterForm(forms.Form):
 
 
 def laureate_years(request=None):
+    """Years of the portal's laureates and of the imported past projects (history app)."""
+    from history.selectors import public_years
+
     from .selectors import laureates
 
-    years = laureates().order_by("-call__year").values_list("call__year", flat=True).distinct()
-    return [(year, year) for year in years]
+    years = set(laureates().order_by().values_list("call__year", flat=True).distinct()) | public_years()
+    return [(year, year) for year in sorted(years, reverse=True)]
 
 
 def laureate_countries(request=None):
+    from history.selectors import public_countries
+
     from .selectors import laureates
 
-    codes = laureates().order_by().values_list("country", flat=True).distinct()
+    codes = set(laureates().order_by().values_list("country", flat=True).distinct()) | public_countries()
     return sorted(((code, countries.name(code) or code) for code in codes if code), key=lambda item: item[1])
 
 

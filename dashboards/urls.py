@@ -11,4 +11,5 @@ urlpatterns = [
     path("mes-chiffres/csv/<slug:key>/", views.mine_csv, name="mine_csv"),
     path("laureats/", views.laureates_page, name="laureates"),
     path("laureats/laureats.csv", views.laureates_csv, name="laureates_csv"),
+    path("laureats/iati-activites.xml", views.laureates_iati, name="laureates_iati"),
 ]

@@ -5,8 +5,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -14,7 +16,8 @@ from access.permissions import check_staff
 from forim_portal.exports import csv_bytes, export_response
 from members.choices import Sector
 
-from . import charts
+from . import cache as dashboard_cache
+from . import charts, opendata
 from .filters import DashboardFilterForm, LaureateFilter
 from .selectors import PANELS_BY_KEY, builders_for, laureates, panels, scope_for, summary
 
@@ -46,21 +49,47 @@ def _scope(request, *, staff):
     if applications is None:
         raise PermissionDenied(_("Aucun tableau de bord n'est prévu pour votre rôle."))
     form = DashboardFilterForm(request.GET or None)
-    if form.is_valid() and form.cleaned_data["call"]:
-        applications = applications.filter(call=form.cleaned_data["call"])
-    return applications, scope_label, form
+    call = form.cleaned_data["call"] if form.is_valid() else None
+    if call:
+        applications = applications.filter(call=call)
+    return applications, scope_label, form, call
+
+
+def _settled(panel, csv_url):
+    """The panel as the page shows it: chart drawn, table written to HTML, texts made plain strings
+    (a lazy translation costs a class per string to unpickle from the cache; the key holds the language)."""
+    panel.title, panel.description = str(panel.title), str(panel.description)
+    panel.columns = [(str(header), key, kind) for header, key, kind in panel.columns]
+    panel.chart_series = [(str(name), key) for name, key in panel.chart_series]
+    panel.rows = [{key: str(value) if isinstance(value, Promise) else value for key, value in row.items()} for row in panel.rows]
+    panel.svg = _chart_for(panel)
+    panel.csv_url = csv_url
+    panel.html = render_to_string("dashboards/_panel.html", {"panel": panel})
+    return panel
+
+
+def _figures(request, applications, call, *, staff):
+    """The dashboard's panels (charts and tables drawn) and totals, from the cache while nothing changed."""
+    user = request.user
+    scope = ("programme",) if staff else ("role", user.pk, user.role)
+    csv_name = "dashboards:staff_csv" if staff else "dashboards:mine_csv"
+    query = f"?call={call.pk}" if call else ""
+
+    def compute():
+        built = panels(applications, builders_for(user, staff=staff), user=user)
+        return {
+            "panels": [_settled(panel, reverse(csv_name, args=[panel.key]) + query) for panel in built],
+            "totals": summary(applications),
+        }
+
+    return dashboard_cache.figures((*scope, call.pk if call else "all"), compute)
 
 
 def _dashboard(request, *, staff):
-    applications, scope_label, form = _scope(request, staff=staff)
-    csv_name = "dashboards:staff_csv" if staff else "dashboards:mine_csv"
-    query = request.GET.urlencode()
-    built = panels(applications, builders_for(request.user, staff=staff), user=request.user)
-    for panel in built:
-        panel.svg = _chart_for(panel)
-        panel.csv_url = reverse(csv_name, args=[panel.key]) + (f"?{query}" if query else "")
+    applications, scope_label, form, call = _scope(request, staff=staff)
+    figures = _figures(request, applications, call, staff=staff)
     return render(request, "dashboards/dashboard.html", {
-        "panels": built, "totals": summary(applications), "form": form, "scope_label": scope_label,
+        "panels": figures["panels"], "totals": figures["totals"], "form": form, "scope_label": scope_label,
         "staff": staff, "title": _("Tableau de bord du programme") if staff else _("Mes chiffres"),
     })
 
@@ -76,11 +105,11 @@ def mine(request):
 
 
 def _panel_csv(request, key, *, staff):
-    applications, _scope_label, _form = _scope(request, staff=staff)
+    applications, _scope_label, _form, call = _scope(request, staff=staff)
     builder = PANELS_BY_KEY.get(key)
     if builder is None or builder not in builders_for(request.user, staff=staff):
         raise Http404
-    panel = builder(applications, request.user)
+    panel = next((panel for panel in _figures(request, applications, call, staff=staff)["panels"] if panel.key == key), None)
     if panel is None:
         raise Http404
     columns = [(header, (lambda row, k=row_key: row.get(k))) for header, row_key, _kind in panel.columns]
@@ -120,8 +149,10 @@ def laureates_page(request):
     page = Paginator(rows, LAUREATES_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("historique", None)  # the past projects' page number (dashboards/opendata.py)
     return render(request, "dashboards/laureates.html", {
         "filter": filterset, "page": page, "query": query.urlencode(), "sector_labels": SECTOR_LABELS,
+        **opendata.history_context(request, filterset, rows),
     }, status=200 if filterset.is_valid() else 400)
 
 
@@ -133,3 +164,12 @@ def laureates_csv(request):
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="forim-laureats-{timezone.localdate().isoformat()}.csv"'
     return response
+
+
+def laureates_iati(request):
+    """Open data: the same laureates as an IATI 2.03 activity file (dashboards/iati.py), streamed."""
+    filterset = LaureateFilter(request.GET, queryset=laureates())
+    if not filterset.is_valid():
+        return HttpResponse(_("Critères invalides : %(errors)s") % {"errors": filterset.errors.as_text()}, status=400,
+                            content_type="text/plain; charset=utf-8")
+    return opendata.iati_response(filterset.qs)

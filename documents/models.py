@@ -26,6 +26,9 @@ class DocumentJob(models.Model):
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
     error = models.TextField(_("motif de l'échec"), blank=True)
+    parameters = models.JSONField(
+        _("paramètres"), default=dict, blank=True, help_text="what the kind was asked for (an export's filters); part of the variant"
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     file = models.FileField(upload_to="generated/%Y/%m/", blank=True, max_length=255)
     filename = models.CharField(max_length=200, blank=True)

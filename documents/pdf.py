@@ -33,8 +33,14 @@ class LocalOnlyFetcher(URLFetcher):
         raise ValueError(f"refused to fetch {url!r}: documents use local files only")
 
 
+def html_to_document(html):
+    """The laid-out WeasyPrint document: `write_pdf()` it whole, or `copy(pages).write_pdf()` a part
+    of it (one file per page costs about one write of the whole, never a second layout)."""
+    return HTML(string=html, base_url="static:///", url_fetcher=LocalOnlyFetcher()).render()
+
+
 def html_to_pdf(html):
-    return HTML(string=html, base_url="static:///", url_fetcher=LocalOnlyFetcher()).write_pdf()
+    return html_to_document(html).write_pdf()
 
 
 def render_pdf(template_name, context):

@@ -24,6 +24,12 @@ class DocumentKind:
     can_request: Callable | None = None  # (user, target) -> bool; defaults to can_view
     check: Callable | None = None  # (target) -> raises DomainError if the document makes no sense now
     check_variant: Callable | None = None  # (target, variant) -> raises DomainError for a variant it cannot make
+    # (raw text the user sent) -> (variant, parameters dict), raising DomainError if invalid; the kind's
+    # render then gets `parameters=` too. The variant names the parameters, so one job per set of them.
+    parameters: Callable | None = None
+    # (job, target) -> True when it sent the work to several Celery tasks (a large batch): run_job then
+    # leaves the job running, and the tasks' last step calls documents.services.store_result.
+    fan_out: Callable | None = None
 
 
     def can_view(self, user, target):

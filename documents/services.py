@@ -6,7 +6,7 @@ import re
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from forim_portal.errors import DomainError
@@ -23,9 +23,15 @@ logger = logging.getLogger(__name__)
 VARIANT = re.compile(r"[\w.-]{0,40}", re.ASCII)
 
 
-def request_document(*, kind, target, user=None, variant="", check_permission=True):
-    """Queue (or re-queue) the document `kind` for `target`. One row per document, ever."""
+def request_document(*, kind, target, user=None, variant="", check_permission=True, parameters=None):
+    """Queue (or re-queue) the document `kind` for `target`. One row per document, ever.
+
+    A kind that takes parameters (an export's filters) gets them as `parameters`, the raw text
+    the user sent: the kind checks them and names the variant after them."""
     spec = get_kind(kind)
+    cleaned = {}
+    if spec.parameters:
+        variant, cleaned = spec.parameters(parameters or "")
     if not VARIANT.fullmatch(variant or ""):
         raise DomainError(_("Variante de document inconnue."), code="bad_variant", field="variant")
     if check_permission and user is not None:
@@ -40,7 +46,7 @@ def request_document(*, kind, target, user=None, variant="", check_permission=Tr
     with transaction.atomic():
         job, created = DocumentJob.objects.select_for_update().get_or_create(
             kind=kind, target_type=target_type, target_id=target.pk, variant=variant,
-            defaults={"requested_by": user},
+            defaults={"requested_by": user, "parameters": cleaned},
         )
         if not created:
             if job.status in {JobStatus.QUEUED, JobStatus.RUNNING}:
@@ -76,10 +82,23 @@ def run_job(job_id):
     if target is None:
         mark_failed(job.pk, _("L'objet de ce document n'existe plus."))
         return job
-    filename, content = spec.render(target, _progress_callback(job), variant=job.variant)
-    job.refresh_from_db()
+    with translation.override(job_language(job)):
+        if spec.fan_out and spec.fan_out(job, target):
+            return job  # its parts run on several workers; the last step calls store_result
+        extra = {"parameters": job.parameters} if spec.parameters else {}
+        filename, content = spec.render(target, _progress_callback(job), variant=job.variant, **extra)
+    return store_result(job.pk, filename, content)
+
+
+def store_result(job_id, filename, content):
+    """Store a running job's file (bytes, or a file storage copies in chunks) and mark it done,
+    replacing any earlier file. A job another run finished meanwhile keeps its own file."""
+    job = DocumentJob.objects.get(pk=job_id)
     old_name = job.file.name if job.file else None
-    job.file.save(filename, ContentFile(content), save=False)
+    if isinstance(content, bytes):
+        content = ContentFile(content)
+    with content:  # a large document comes as a temporary file: storage copies it in chunks, then it is closed
+        job.file.save(filename, content, save=False)
     try:
         fire(job, "finish", by=None, values={"file": job.file.name, "filename": filename})
     except DomainError:  # a concurrent run finished first: keep its file, drop this one
@@ -89,6 +108,14 @@ def run_job(job_id):
     if old_name and old_name != job.file.name:
         job.file.storage.delete(old_name)
     return job
+
+
+def job_language(job):
+    """A document is written in the language of the person who asked for it last (User.language);
+    one asked by nobody (a task) in the portal's default, French."""
+    from accounts.languages import offered
+
+    return offered(job.requested_by.language if job.requested_by_id else "")
 
 
 def mark_failed(job_id, reason):

@@ -46,7 +46,8 @@ def job_request(request):
     target = model.objects.filter(pk=int(target_id)).first()
     if target is None:
         raise Http404
-    job = request_document(kind=spec.code, target=target, user=request.user, variant=request.POST.get("variant", ""))
+    job = request_document(kind=spec.code, target=target, user=request.user, variant=request.POST.get("variant", ""),
+                           parameters=request.POST.get("parameters", ""))
     job.refresh_from_db()
     if request.htmx:
         return render(request, "documents/job_fragment.html", {"job": job})

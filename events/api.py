@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from access import visibility
 from access.permissions import has_perm
 from forim_portal.api import NoBodySerializer, StrictFieldsMixin
+from forim_portal.quick_read import PageFiguresMixin
 from members.models import Organisation
 
 from . import selectors, services
@@ -52,8 +53,10 @@ class CheckInSerializer(StrictFieldsMixin, serializers.Serializer):
     present = serializers.BooleanField(default=True)
 
 
-class EventViewSet(viewsets.ReadOnlyModelViewSet):
+class EventViewSet(PageFiguresMixin, viewsets.ReadOnlyModelViewSet):
     """Upcoming events this user may see; open events are public."""
+
+    page_figures = staticmethod(selectors.with_registration_counts)  # the page's events only
 
     serializer_class = EventSerializer
     queryset = Event.objects.none()

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
-from accounts.navigation import STAFF, add_home_section, add_link, has_role
+from accounts.navigation import STAFF, add_home_section, add_link, has_role, visitor
 
 from .selectors import agenda
 
@@ -22,5 +22,5 @@ def upcoming_section(request):
 def register():
     add_link("events:agenda", gettext_lazy("Agenda"), order=150)
     add_home_section(
-        upcoming_section, order=90, visible=has_role(Role.APPLICANT, *STAFF, Role.OPERATOR, Role.COORDINATOR)
+        upcoming_section, order=90, visible=has_role(Role.APPLICANT, *STAFF, Role.OPERATOR, Role.COORDINATOR) | visitor
     )

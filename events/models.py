@@ -54,6 +54,11 @@ class Event(models.Model):
         verbose_name = _("événement")
         verbose_name_plural = _("événements")
         ordering = ["starts_at", "pk"]
+        # The agenda (not yet ended, soonest first) and the attendance list (latest first).
+        indexes = [
+            models.Index(fields=["starts_at", "id"], name="event_starts_idx"),
+            models.Index(fields=["ends_at"], name="event_ends_idx"),
+        ]
 
     def __str__(self):
         return self.title
@@ -114,6 +119,8 @@ class Registration(models.Model):
         verbose_name = _("inscription")
         verbose_name_plural = _("inscriptions")
         ordering = ["event", "created_at", "pk"]
+        # The agenda's and the attendance page's counts, per event and status.
+        indexes = [models.Index(fields=["event", "status"], name="registration_event_status_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "email"], condition=~models.Q(status="cancelled"), name="one_active_registration_per_email"

@@ -3,11 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from access import visibility
@@ -20,6 +22,8 @@ from .forms import EventForm, InvitationMarkForm, RegistrationForm
 from .ics import calendar_bytes
 from .models import Event, EventKind, InvitationStatus, RegistrationStatus
 from .rules import can_create_events
+
+AGENDA_PAGE_SIZE = 20
 
 
 def _visible_event(request, pk):
@@ -41,9 +45,11 @@ def _ics_response(events, filename, name):
 
 def agenda(request):
     kind = request.GET.get("type") if request.GET.get("type") in EventKind.values else ""
-    events = selectors.agenda(request.user, kind=kind)
+    page = Paginator(selectors.agenda(request.user, kind=kind), AGENDA_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_registration_counts(page.object_list)  # for this page's events only
     return render(request, "events/agenda.html", {
-        "events": events, "kinds": EventKind.choices, "kind": kind, "can_create": can_create_events(request.user),
+        "page": page, "events": page.object_list, "query": urlencode({"type": kind}) if kind else "",
+        "kinds": EventKind.choices, "kind": kind, "can_create": can_create_events(request.user),
     })
 
 
@@ -106,7 +112,7 @@ def cancel(request, pk):
         raise Http404
     try:
         services.cancel_registration(registration=registration, by=request.user)
-        messages.success(request, _("Inscription de %(name)s annulée.") % {"name": registration.name})
+        messages.success(request, _("Inscription annulée : %(name)s.") % {"name": registration.name})
     except DomainError as error:
         messages.error(request, error.message)
     return redirect(registration.event)
@@ -206,7 +212,7 @@ def ceremony_invite(request, pk):
     event = _managed_event(request, pk)
     try:
         created = services.invite_laureates(event=event, by=request.user)
-        messages.success(request, _("%(n)s lauréat(s) invité(s) par e-mail.") % {"n": created})
+        messages.success(request, ngettext("%(n)s lauréat invité par e-mail.", "%(n)s lauréats invités par e-mail.", created) % {"n": created})
     except DomainError as error:
         messages.error(request, error.message)
     return redirect("events:ceremony", pk=event.pk)
@@ -243,7 +249,8 @@ def ceremony_mark(request, pk, invitation_pk):
 def attendance(request):
     """Attendance figures per event, per organisation and per region, for the events this user runs."""
     events = selectors.managed_events(request.user)
-    if not visibility.is_staff(request.user) and not events.exists():
+    # Whoever the agenda offers "Fréquentation" (an organiser, even before a first event) gets the page, empty.
+    if not (visibility.is_staff(request.user) or can_create_events(request.user) or events.exists()):
         raise PermissionDenied(_("Cette page est réservée aux organisateurs d'événements."))
     return render(request, "events/attendance.html", {
         "by_event": selectors.attendance_by_event(events),

@@ -15,7 +15,7 @@ from forim_portal import schema  # noqa: F401 registers the schema extensions (s
 
 router = DefaultRouter()
 # Each app exposes `register(router)` in its api.py.
-for app_label in ("accounts", "members", "grants", "reviews", "awards", "documents", "events", "support", "dashboards"):
+for app_label in ("accounts", "members", "grants", "intents", "reviews", "awards", "documents", "events", "support", "dashboards"):
     if app_label in settings.INSTALLED_APPS and module_has_submodule(import_module(app_label), "api"):
         import_module(f"{app_label}.api").register(router)
 
@@ -33,7 +33,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(),
          name="api-schema"),
     # Swagger UI from drf-spectacular-sidecar (local files). No ReDoc: its page pulls fonts from Google.
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema", template_name="api/swagger_ui.html"), name="api-docs"),
     # Ends with a slash, so a missing one is still added by a redirect (APPEND_SLASH) first.
     re_path(r"^.*/$", not_found, name="api-not-found"),
 ]

@@ -60,3 +60,17 @@ class AmountField(forms.CharField):
 
     def prepare_value(self, value):
         return f"{value:.2f}".replace(".", ",") if isinstance(value, Decimal) else value
+
+
+class CommaDecimalField(forms.DecimalField):
+    """A number typed with a French comma ("2,5") or a point; spaces between thousands ignored.
+
+    A text input with `inputmode="decimal"`: a `type="number"` input drops or misreads the comma in some
+    browsers (an operator's "2,5" hours came back as 25)."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = "".join(value.split()).replace(",", ".")
+        return super().to_python(value)

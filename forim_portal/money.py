@@ -12,6 +12,9 @@ Every amount the portal stores is euros with at most two decimals (cents).
   that respects it.
 - A payment schedule is a list of positive shares summing to exactly 100 (`parse_split`);
   `split_amount` turns an award into tranches of at least €0.01 that add up to it to the cent.
+- An amount in another currency becomes euros by `to_euros` (divided by the units per euro,
+  half-up to the cent); rates are read exactly by `parse_rate`; `FIXED_PARITIES` are the
+  currencies tied to the euro by treaty.
 """
 
 import re
@@ -20,6 +23,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from forim_portal.errors import DomainError
+from forim_portal.formats import format_amount
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -222,9 +226,46 @@ def split_amount(total, shares, *, field="amount"):
     amounts.append(total - sum(amounts, Decimal(0)))
     if any(amount < CENT for amount in amounts):
         _refuse(
-            _("Le montant (%(total)s €) est trop petit pour être versé en %(count)s tranches d'au moins 0,01 €.")
-            % {"total": f"{total:.2f}".replace(".", ","), "count": len(shares)},
+            _("Le montant (%(total)s) est trop petit pour être versé en %(count)s tranches d'au moins 0,01 €.")
+            % {"total": format_amount(total), "count": len(shares)},
             code="tranche_too_small",
             field=field,
         )
     return amounts
+
+
+# Currencies tied to the euro at a fixed rate (units per euro), which no call may change.
+FIXED_PARITIES = {
+    "XOF": Decimal("655.957"),  # franc CFA of West Africa (UEMOA)
+    "XAF": Decimal("655.957"),  # franc CFA of Central Africa (CEMAC)
+    "KMF": Decimal("491.96775"),  # Comorian franc
+    "CVE": Decimal("110.265"),  # Cape Verdean escudo
+}
+RATE_PLACES = Decimal("0.000001")  # a rate has at most six decimals (KMF has five)
+MAX_RATE = Decimal("999999999.999999")  # what a DecimalField(max_digits=15, decimal_places=6) holds
+
+
+def to_euros(local_amount, units_per_euro):
+    """An amount in another currency converted to euros: `local_amount` ÷ `units_per_euro`, half-up to the cent.
+
+    The one conversion of the portal (budget lines typed in the project's currency): 1 000 000 XOF
+    at 655.957 XOF for €1 is 1 524.4902… → €1 524.49; 328 XOF → 0.50003… → €0.50. Each amount is
+    converted on its own, so a total in euros is the sum of converted lines (each rounded), not the
+    conversion of the local total.
+    """
+    rate = Decimal(units_per_euro)
+    if not rate.is_finite() or rate <= 0:
+        raise DomainError(_("Le taux de change doit être un nombre positif."), code="bad_rate", field="units_per_euro")
+    return half_up_cents(Decimal(local_amount) / rate)
+
+
+def parse_rate(value, *, field="units_per_euro"):
+    """A rate typed by staff (units of the currency for €1, e.g. "10,85"): positive, at most six decimals, read exactly."""
+    number = None if value is None or value == "" else _to_decimal(value)
+    if number is None or number <= 0 or number > MAX_RATE or number != number.quantize(RATE_PLACES):
+        _refuse(
+            _("Taux invalide : indiquez combien d'unités de la devise valent 1 €, par ex. 10,85 (six décimales au plus)."),
+            code="bad_rate",
+            field=field,
+        )
+    return number

@@ -13,6 +13,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -120,11 +121,9 @@ class SafeFileField(forms.FileField):
     def __init__(self, *args, extensions=DOCUMENT_EXTENSIONS, max_size=None, **kwargs):
         self.extensions = extensions
         self.max_size = max_size
-        kwargs.setdefault(
-            "help_text",
-            gettext_lazy("Formats : %(formats)s. %(max)s Mo au maximum.")
-            % {"formats": ", ".join(extensions), "max": round((max_size or settings.MAX_UPLOAD_SIZE) / 1048576)},
-        )
+        values = {"formats": ", ".join(extensions), "max": round((max_size or settings.MAX_UPLOAD_SIZE) / 1048576)}
+        # Lazy to the end: a field built at import time still speaks the reader's language.
+        kwargs.setdefault("help_text", lazy(lambda: _("Formats : %(formats)s. %(max)s Mo au maximum.") % values, str)())
         super().__init__(*args, **kwargs)
         self.widget.attrs.setdefault("accept", ",".join(f".{e}" for e in extensions))
 

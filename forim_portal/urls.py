@@ -6,6 +6,8 @@ from django.urls import include, path
 from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext_lazy as _
 
+from accounts.views import set_language
+
 from .health import healthz
 
 admin.site.site_header = _("Administration du portail FORIM")
@@ -13,6 +15,8 @@ admin.site.site_title = _("Portail FORIM")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # The language switch also saves a signed-in user's choice on the account (e-mails, PDFs).
+    path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
@@ -23,6 +27,8 @@ urlpatterns = [
 APP_PREFIXES = {
     "members": "reseau/",
     "grants": "subventions/",
+    "intents": "manifestations/",
+    "history": "instruction/historique/",
     "reviews": "instruction/",
     "awards": "suivi/",
     "documents": "documents/",

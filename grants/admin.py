@@ -3,17 +3,21 @@ from django.contrib import admin
 from forim_portal.forms import DomainCheckedForm
 
 from . import services
+from .currencies import check_rate
 from .models import (
     Application,
     ApplicationDocument,
     ApplicationVersion,
     BudgetLine,
     Call,
+    CallCurrencyRate,
     CorrectionRequest,
+    CountryList,
     Criterion,
     Message,
     OperatorVisa,
     Programme,
+    RuleWaiver,
     Transition,
 )
 
@@ -28,6 +32,22 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 class CriterionInline(admin.TabularInline):
     model = Criterion
+    extra = 0
+
+
+class CallCurrencyRateForm(DomainCheckedForm):
+    domain_check = staticmethod(check_rate)
+
+    class Meta:
+        model = CallCurrencyRate
+        fields = ["currency", "units_per_euro", "rate_date"]
+
+
+class CallCurrencyRateInline(admin.TabularInline):
+    """A call's exchange rates, checked as on the staff page and the API (grants.currencies.check_rate)."""
+
+    model = CallCurrencyRate
+    form = CallCurrencyRateForm
     extra = 0
 
 
@@ -46,7 +66,7 @@ class CallAdmin(admin.ModelAdmin):
     form = CallAdminForm
     list_display = ["title", "programme", "year", "opens_at", "deadline", "envelope"]
     list_filter = ["programme", "year"]
-    inlines = [CriterionInline]
+    inlines = [CriterionInline, CallCurrencyRateInline]
 
     def save_model(self, request, obj, form, change):
         services.save_call(by=request.user, call=obj)
@@ -75,7 +95,8 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_filter = ["status", "call"]
     search_fields = ["reference", "title", "organisation__name"]
     # the awarded amount and the score are set by the committee and the reviews (envelope, rules), never here
-    readonly_fields = ["status", "reference", "lock_version", "submitted_at", "awarded_amount", "score"]
+    # in_kind is the sum of the budget's lines « en nature » (grants.services._save_budget)
+    readonly_fields = ["status", "reference", "lock_version", "submitted_at", "awarded_amount", "score", "in_kind"]
     inlines = [BudgetLineInline, TransitionInline]
 
 
@@ -112,3 +133,17 @@ class OperatorVisaAdmin(ReadOnlyAdmin):
 @admin.register(ApplicationDocument)
 class ApplicationDocumentAdmin(ReadOnlyAdmin):
     list_display = ["application", "doc_type", "original_name", "uploaded_by", "uploaded_at"]
+
+
+@admin.register(CountryList)
+class CountryListAdmin(ReadOnlyAdmin):
+    """Loaded from its data file by `manage.py load_dac_list` (grants.countries), not typed here."""
+
+    list_display = ["name", "year", "is_default", "loaded_at"]
+
+
+@admin.register(RuleWaiver)
+class RuleWaiverAdmin(ReadOnlyAdmin):
+    """Written by `services.lift_rule` (the staff dossier page, the API): the audit of who lifted which rule, when, why."""
+
+    list_display = ["application", "rule", "by", "at", "reason"]

@@ -1,25 +1,36 @@
 """`/api/v1/calls/` and `/api/v1/applications/`: the same services, rules and permissions as the pages."""
 
+from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django_countries.serializers import CountryFieldMixin
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from access import visibility
-from access.permissions import HasPermission, StaffWritesOnly
-from forim_portal.api import AmountField, StrictInputMixin
+from access.permissions import HasPermission, IsForimStaff, StaffWritesOnly
+from forim_portal.api import AmountField, StrictFieldsMixin, StrictInputMixin
+from forim_portal.quick_read import QuickReadMixin
 from members.models import Organisation
 from members.rules import can_edit_for, organisation_ids
 
-from . import services
-from .eligibility import check_application
+from . import currencies, services
+from .eligibility import LIFTABLE_RULES, check_application
 from .forms import MAX_AMOUNT
-from .models import Application, BudgetCategory, BudgetLine, Call, CorrectionRequest, Criterion
-from .steps import FUNDING_FIELDS, PROJECT_FIELDS
+from .models import (
+    Application,
+    BudgetCategory,
+    BudgetLine,
+    Call,
+    CallCurrencyRate,
+    CorrectionRequest,
+    Criterion,
+    RuleWaiver,
+)
+from .steps import FUNDING_FIELDS, PROJECT_FIELDS, TYPED_FUNDING_FIELDS
 
 QUANTITY_ERRORS = {
     "invalid": _("Saisissez une quantité en chiffres, par exemple 2 ou 1.5."),
@@ -39,18 +50,33 @@ class CriterionSerializer(serializers.ModelSerializer):
         fields = ["id", "label", "guidance", "weight", "scale_max", "position"]
 
 
+class CallCurrencyRateSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """A rate the call fixes for one currency (grants.currencies.check_rate); fixed parities (XOF…) need none."""
+
+    currency = serializers.CharField(max_length=3, help_text=_("Code ISO 4217, par ex. MAD."))
+
+    class Meta:
+        model = CallCurrencyRate
+        fields = ["currency", "units_per_euro", "rate_date"]
+
+
 class CallSerializer(CountryFieldMixin, serializers.ModelSerializer):
     criteria = CriterionSerializer(many=True, read_only=True)
+    currency_rates = CallCurrencyRateSerializer(
+        many=True, required=False,
+        help_text=_("Les taux de change de l'appel (la liste remplace l'existante). XOF, XAF, KMF et CVE ont une parité fixe."),
+    )
     programme_code = serializers.CharField(source="programme.code", read_only=True)
     is_open = serializers.SerializerMethodField()
 
     class Meta:
         model = Call
         fields = [
-            "id", "programme", "programme_code", "year", "title", "description", "opens_at", "deadline", "is_open", "envelope",
+            "id", "programme", "programme_code", "year", "title", "description", "opens_at", "intent_deadline", "deadline", "is_open", "envelope",
             "max_grant", "max_grant_share", "min_total_budget", "max_total_budget", "min_association_age_months",
-            "max_duration_months", "eligible_countries", "excluded_countries", "sectors", "required_documents",
-            "operator_visa_required", "tranche_split", "reviewers_per_application", "anonymous_review", "criteria",
+            "max_duration_months", "country_list", "eligible_countries", "excluded_countries", "track_record_required", "sectors",
+            "required_documents", "operator_visa_required", "tranche_split", "reviewers_per_application", "anonymous_review", "criteria",
+            "currency_rates",
         ]
 
     def get_is_open(self, call) -> bool:
@@ -62,29 +88,46 @@ class CallViewSet(StrictInputMixin, viewsets.ModelViewSet):
 
     serializer_class = CallSerializer
     permission_classes = [permissions.IsAuthenticated, StaffWritesOnly]
-    queryset = Call.objects.select_related("programme").prefetch_related("criteria").order_by("-year", "id")
+    queryset = Call.objects.select_related("programme").prefetch_related("criteria", "currency_rates").order_by("-year", "id")
     filterset_fields = ["programme", "year"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     # Writes go through the service: the same rules (split, budgets, dates, money) and French messages as the page.
     def perform_create(self, serializer):
-        serializer.instance = services.save_call(by=self.request.user, **serializer.validated_data)
+        self._save_call(serializer, call=None)
 
     def perform_update(self, serializer):
-        serializer.instance = services.save_call(by=self.request.user, call=serializer.instance, **serializer.validated_data)
+        self._save_call(serializer, call=serializer.instance)
+
+    def _save_call(self, serializer, *, call):
+        fields = dict(serializer.validated_data)
+        rates = fields.pop("currency_rates", None)
+        with transaction.atomic():
+            serializer.instance = services.save_call(by=self.request.user, call=call, **fields)
+            if rates is not None:
+                currencies.set_call_rates(call=serializer.instance, by=self.request.user, rates=rates)
 
 
-class BudgetLineSerializer(serializers.ModelSerializer):
+class BudgetLineSerializer(QuickReadMixin, serializers.ModelSerializer):
     id = serializers.IntegerField(required=False)
     category = serializers.ChoiceField(choices=BudgetCategory.choices, error_messages={"invalid_choice": _("Catégorie inconnue : « {input} ».")})
     label = serializers.CharField(max_length=255)
     quantity = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0, default=1, error_messages=QUANTITY_ERRORS)
-    unit_cost = money()
+    unit_cost = money(required=False, help_text=_("En euros. Pour un budget dans une autre devise, envoyez local_unit_cost : ce montant est alors calculé."))
+    local_unit_cost = AmountField(
+        required=False, allow_null=True,
+        help_text=_("Dans la devise du budget du dossier (budget_currency), quand elle n'est pas l'euro."),
+    )
 
     class Meta:
         model = BudgetLine
-        fields = ["id", "category", "label", "quantity", "unit_cost", "amount"]
-        read_only_fields = ["amount"]
+        fields = ["id", "category", "label", "quantity", "unit_cost", "amount", "currency", "local_unit_cost", "local_amount"]
+        read_only_fields = ["amount", "currency", "local_amount"]
+
+    def validate(self, attrs):
+        if not attrs.get("id") and attrs.get("unit_cost") is None and attrs.get("local_unit_cost") is None:
+            raise serializers.ValidationError({"unit_cost": [_("Indiquez le coût unitaire : unit_cost en euros, ou local_unit_cost dans la devise du budget.")]})
+        return attrs
 
 
 class RuleResultSerializer(serializers.Serializer):
@@ -93,16 +136,39 @@ class RuleResultSerializer(serializers.Serializer):
     ok = serializers.BooleanField()
     message = serializers.CharField()
     field = serializers.CharField()
+    waiver = serializers.CharField(help_text=_("Règle levée par l'équipe du FORIM pour ce dossier : qui, quand, pourquoi (vide sinon)."))
 
 
-class CorrectionRequestSerializer(serializers.ModelSerializer):
+class SubmitSerializer(serializers.Serializer):
+    changes = serializers.CharField(required=False, allow_blank=True, max_length=5000,
+                                    help_text="after a request for corrections: what the association changed")
+
+
+class VisaRequestSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, help_text="a word for the operator")
+
+
+class RuleWaiverSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """A rule of the call lifted by staff for one dossier (grants.services.lift_rule)."""
+
+    rule = serializers.ChoiceField(choices=list(LIFTABLE_RULES.items()), error_messages={"invalid_choice": _("Règle inconnue : « {input} ».")})
+    reason = serializers.CharField(max_length=2000)
+    by = serializers.StringRelatedField(read_only=True)
+
+    class Meta:
+        model = RuleWaiver
+        fields = ["id", "rule", "reason", "by", "at"]
+        read_only_fields = ["id", "by", "at"]
+
+
+class CorrectionRequestSerializer(QuickReadMixin, serializers.ModelSerializer):
     class Meta:
         model = CorrectionRequest
         fields = ["id", "sections", "message", "due_on", "created_at", "resolved_at"]
         read_only_fields = fields
 
 
-class ApplicationSerializer(CountryFieldMixin, serializers.ModelSerializer):
+class ApplicationSerializer(QuickReadMixin, CountryFieldMixin, serializers.ModelSerializer):
     budget_lines = BudgetLineSerializer(many=True, required=False)
     corrections = CorrectionRequestSerializer(source="correction_requests", many=True, read_only=True)
     rules = serializers.SerializerMethodField()
@@ -110,17 +176,29 @@ class ApplicationSerializer(CountryFieldMixin, serializers.ModelSerializer):
     lock_version = serializers.IntegerField(required=False)
     amount_requested = money(required=False)
     own_funds = money(required=False)
-    in_kind = money(required=False)
+    in_kind = money(
+        read_only=True,
+        help_text=_("Contributions en nature valorisées : la somme des lignes du budget de catégorie « in_kind » (calculée, en lecture seule)."),
+    )
     local_partner_funds = money(required=False)
     other_funders = money(required=False)
+    budget_currency = serializers.CharField(
+        max_length=3, required=False,
+        help_text=_("Devise des lignes du budget (EUR par défaut) : une devise à parité fixe (XOF, XAF, KMF, CVE) ou dont l'appel fixe le taux."),
+    )
+    budget_conversion = serializers.SerializerMethodField()
 
     class Meta:
         model = Application
         fields = [
             "id", "call", "organisation", "status", "reference", *PROJECT_FIELDS, *FUNDING_FIELDS, "operator",
-            "budget_lines", "lock_version", "submitted_at", "updated_at", "rules", "corrections",
+            "budget_units_per_euro", "budget_rate_date", "budget_conversion", "budget_lines", "lock_version", "submitted_at", "updated_at", "rules", "corrections",
         ]
-        read_only_fields = ["status", "reference", "submitted_at", "updated_at"]
+        read_only_fields = ["status", "reference", "submitted_at", "updated_at", "budget_units_per_euro", "budget_rate_date", "in_kind"]
+
+    def get_budget_conversion(self, application) -> str:
+        """How the lines became euros: the rate, its date and the rounding (empty for a budget in euros)."""
+        return currencies.application_note(application)
 
     @extend_schema_field(RuleResultSerializer(many=True))
     def get_rules(self, application):
@@ -140,16 +218,16 @@ class ApplicationViewSet(StrictInputMixin, mixins.ListModelMixin, mixins.Retriev
     http_method_names = ["get", "post", "patch", "head", "options"]
     # Found in the private dossiers (else 404), then asked of the registered rules (else 403).
     permission_classes = [HasPermission]
-    permission_map = dict.fromkeys(["update", "partial_update", "submit"], "grants.change_application")
+    permission_map = dict.fromkeys(["update", "partial_update", "submit", "request_visa"], "grants.change_application")
 
     def get_queryset(self):
         lines = Prefetch("budget_lines", queryset=BudgetLine.objects.order_by("position", "id"))
         return (
             visibility.applications(self.request.user)
             .select_related("call", "organisation", "operator")
-            .prefetch_related(lines, "documents", "visas", "correction_requests")
+            .prefetch_related(lines, "correction_requests", *([] if self.action == "list" else ["documents", "visas"]))
             .order_by("-created_at", "-id")
-        )
+        )  # a list shows no documents nor visas; one dossier's rules and permissions read them
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -174,18 +252,42 @@ class ApplicationViewSet(StrictInputMixin, mixins.ListModelMixin, mixins.Retriev
         self._save(application, data, lock_version=data.pop("lock_version"))
         return Response(self.get_serializer(self._fresh(application)).data)
 
+    @extend_schema(request=SubmitSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
+        """Submit the dossier (or send it back corrected, saying in `changes` what was changed)."""
         application = self.get_object()
-        services.submit_application(application=application, by=request.user)
+        serializer = SubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.submit_application(application=application, by=request.user, changes=serializer.validated_data.get("changes", ""))
         return Response(self.get_serializer(self._fresh(application)).data)
+
+    @extend_schema(request=VisaRequestSerializer)
+    @action(detail=True, methods=["post"], url_path="request-visa")
+    def request_visa(self, request, pk=None):
+        """The association asks its support operator for the visa (e-mailed, at most once a day)."""
+        application = self.get_object()
+        serializer = VisaRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.request_visa(application=application, by=request.user, note=serializer.validated_data.get("note", ""))
+        return Response(self.get_serializer(self._fresh(application)).data)
+
+    @extend_schema(request=RuleWaiverSerializer, responses={201: RuleWaiverSerializer})
+    @action(detail=True, methods=["post"], url_path="lift-rule", serializer_class=RuleWaiverSerializer, permission_classes=[IsForimStaff])
+    def lift_rule(self, request, pk=None):
+        """FORIM staff: lift one rule of the call for this dossier, with the reason (kept with who and when)."""
+        application = self.get_object()
+        serializer = RuleWaiverSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        waiver = services.lift_rule(application=application, by=request.user, **serializer.validated_data)
+        return Response(RuleWaiverSerializer(waiver).data, status=status.HTTP_201_CREATED)
 
     def _save(self, application, data, *, lock_version):
         data.pop("lock_version", None)
         lines = data.pop("budget_lines", None)
         values_by_step = {}
         for name, value in data.items():
-            step = "project" if name in PROJECT_FIELDS else "budget" if name in FUNDING_FIELDS else "operator" if name == "operator" else None
+            step = "project" if name in PROJECT_FIELDS else "budget" if name in TYPED_FUNDING_FIELDS else "operator" if name == "operator" else None
             if step:
                 values_by_step.setdefault(step, {})[name] = value
         if lines is not None:

@@ -11,6 +11,7 @@ from accounts.models import User
 from members.models import Organisation
 
 from . import workflow
+from .countries import load_country_list
 from .models import Application, BudgetLine, Call, Criterion, Message, OperatorVisa, Programme, VisaDecision
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -35,6 +36,7 @@ REQUIRED_DOCUMENTS = ["statutes", "registration_receipt", "general_assembly", "a
 
 
 def load():
+    load_country_list()  # the OECD DAC list 2024-2025, the default eligible countries (Mali excluded below)
     programmes = {}
     for code, name, description in PROGRAMMES:
         programmes[code], _ = Programme.objects.get_or_create(code=code, defaults={"name": name, "description": description})
@@ -56,6 +58,7 @@ def load():
             "sectors": ["health", "education", "water", "economy", "rural", "social"],
             "required_documents": REQUIRED_DOCUMENTS,
             "operator_visa_required": True,
+            "track_record_required": True,  # up to date with earlier projects (grants.track_record)
             "tranche_split": [70, 30],
         },
     )

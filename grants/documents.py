@@ -1,12 +1,12 @@
 """The PDF receipt of a submitted dossier (a documents.registry kind, also attached to the e-mail)."""
 
-from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from documents.pdf import render_pdf
 from members.selectors import current_documents
 
+from .currencies import budget_sentence, local_total
 from .eligibility import budget_total, document_label
 from .models import BudgetCategory
 
@@ -18,6 +18,8 @@ def receipt_context(application):
         "application": application,
         "lines": [(categories.get(line.category, line.category), line) for line in lines],
         "budget_total": budget_total(application),
+        "local_total": local_total(application, lines),
+        "conversion_note": budget_sentence(application),
         "documents": documents_list(application),
         "submitted_at": timezone.localtime(application.submitted_at) if application.submitted_at else None,
         "funding": [
@@ -41,9 +43,8 @@ def documents_list(application):
 
 
 def render_receipt(application, progress=None, variant=""):
-    """The receipt is FORIM's official French document, whoever asks for it."""
-    with translation.override(settings.LANGUAGE_CODE):
-        content = render_pdf("grants/pdf/receipt.html", receipt_context(application))
+    """The receipt in the active language: the reader's (documents.services.job_language, outbox.mail)."""
+    content = render_pdf("grants/pdf/receipt.html", receipt_context(application))
     return f"accuse-de-depot-{application.reference or application.pk}.pdf", content
 
 

@@ -8,12 +8,20 @@ checklist.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from forim_portal.formats import format_amount, format_number
 from forim_portal.money import exceeds_share, share_ceiling
 from members.countries import country_name
 from members.selectors import can_apply, current_documents
+
+from .countries import call_countries
+from .track_record import describe, unsettled_projects
+
+# Rules FORIM staff may lift for one dossier, with a reason (grants.services.lift_rule)
+LIFTABLE_RULES = {"track_record": _lazy("Projets précédents à jour")}
 
 
 @dataclass
@@ -23,12 +31,12 @@ class RuleResult:
     ok: bool
     message: str
     field: str
+    waiver: str = ""  # passed because FORIM staff lifted the rule for this dossier: who, when, why
 
 
 def euros(amount):
-    """A French amount: 15 000,00 €."""
-    text = f"{amount:,.2f}".replace(",", "\u202f").replace(".", ",")
-    return f"{text} €"
+    """An amount in the active language (forim_portal.formats.format_amount): 15 000,00 € / €15,000.00."""
+    return format_amount(amount)
 
 
 def grant_ceiling(call, total):
@@ -43,6 +51,21 @@ def exceeds_call_rules(call, grant, total):
 
 def budget_total(application):
     return sum((line.amount for line in application.budget_lines.all()), Decimal("0.00"))
+
+
+def in_kind_total(application):
+    """The in-kind contributions: the budget's lines « en nature », an expense and a resource of the same amount.
+
+    The one source of the funding plan's `in_kind` figure (stored by grants.services._save_budget, never typed)."""
+    return sum((line.amount for line in application.budget_lines.all() if line.category == "in_kind"), Decimal("0.00"))
+
+
+def budget_balance(application):
+    """(total of the expenses, total of the funding plan, balanced?): the one reading of « Budget équilibré »,
+    for the rule below and for the totals box of the budget step. An empty budget is not balanced."""
+    total = budget_total(application)
+    funding = application.funding_total
+    return total, funding, total > 0 and total == funding
 
 
 def _can_apply(organisation):
@@ -77,19 +100,75 @@ def latest_visa(application):
     return application.visas.order_by("-created_at", "-id").first()
 
 
+def country_check(application):
+    """(ok, message) of the dossier's project country against its call."""
+    return country_check_for(application.call, application.country.code if application.country else "")
+
+
+def country_check_for(call, country):
+    """(ok, message) of a project country against the call: its own list, else the DAC list, minus its exclusions.
+    The full dossier and the statement of intent (intents) both ask here."""
+    if not country:
+        return False, _("Choisissez le pays du projet.")
+    eligible = call_countries(call)
+    if country in eligible.codes:
+        return True, ""
+    if country in eligible.excluded:
+        return False, _("%(country)s est exclu de cet appel : le projet ne peut pas y être déposé.") % {"country": country_label(country)}
+    if eligible.country_list is None:
+        return False, _("%(country)s ne fait pas partie des pays éligibles de cet appel.") % {"country": country_label(country)}
+    return False, _(
+        "Le pays du projet (%(country)s) ne figure pas sur la %(list)s (liste %(year)s) : le projet ne peut pas être déposé sur cet appel."
+    ) % {"country": country_label(country), "list": lower_first(eligible.country_list.name), "year": eligible.country_list.year}
+
+
+def lower_first(text):
+    return text[:1].lower() + text[1:]
+
+
+def waiver_of(application, rule):
+    """The staff decision lifting `rule` for this dossier, if any."""
+    if application.pk is None:
+        return None
+    return application.rule_waivers.filter(rule=rule).select_related("by").first()
+
+
+def waiver_text(waiver):
+    return _("Règle levée par %(who)s le %(date)s : %(reason)s") % {
+        "who": waiver.by.get_full_name() or waiver.by.email,
+        "date": formats.date_format(timezone.localtime(waiver.at), "SHORT_DATE_FORMAT"),
+        "reason": waiver.reason,
+    }
+
+
+def track_record_check(application):
+    """(ok, message, waiver) of the association's earlier projects: none unsettled, or the rule lifted for this dossier."""
+    unsettled = unsettled_projects(application.organisation, today=timezone.localdate(), exclude=application.pk)
+    if not unsettled:
+        return True, "", ""
+    waiver = waiver_of(application, "track_record")
+    if waiver is not None:
+        return True, "", waiver_text(waiver)
+    return False, _(
+        "Votre association n'est pas à jour de ses projets précédents : %(projects)s. "
+        "Régularisez-les avec le FORIM avant de déposer un nouveau dossier."
+    ) % {"projects": describe(unsettled)}, ""
+
+
 def check_application(application):
     """Every rule of the call on this dossier, passed or not."""
     call = application.call
     organisation = application.organisation
     results = []
 
-    def rule(code, label, ok, message, field):
-        results.append(RuleResult(code=code, label=str(label), ok=bool(ok), message="" if ok else str(message), field=field))
+    def rule(code, label, ok, message, field, waiver=""):
+        results.append(RuleResult(
+            code=code, label=str(label), ok=bool(ok), message="" if ok else str(message), field=field, waiver=str(waiver),
+        ))
 
-    total = budget_total(application)
-    funding = application.funding_total
+    total, funding, balanced = budget_balance(application)
     rule(
-        "budget_balanced", _("Budget équilibré"), total > 0 and total == funding,
+        "budget_balanced", _("Budget équilibré"), balanced,
         _("Le total des dépenses (%(total)s) doit être égal au total du plan de financement (%(funding)s) : écart de %(gap)s.")
         % {"total": euros(total), "funding": euros(funding), "gap": euros(abs(total - funding))}
         if total > 0 else _("Ajoutez les lignes de dépenses de votre budget."),
@@ -110,7 +189,7 @@ def check_application(application):
     rule(
         "grant_share", _("Part maximale du coût total"), total > 0 and not exceeds_share(grant, total, call.max_grant_share),
         _("Le montant demandé ne peut pas dépasser %(share)s %% du coût total, soit %(limit)s : réduisez-le ou trouvez d'autres financements.")
-        % {"share": f"{call.max_grant_share.normalize():f}".replace(".", ","), "limit": euros(share_limit)},
+        % {"share": format_number(call.max_grant_share), "limit": euros(share_limit)},
         "amount_requested",
     )
     within = total >= call.min_total_budget and (not call.max_total_budget or total <= call.max_total_budget)
@@ -120,17 +199,7 @@ def check_application(application):
         % {"total": euros(total), "min": euros(call.min_total_budget), "max": euros(call.max_total_budget)},
         "budget",
     )
-    country = application.country.code if application.country else ""
-    eligible = list(call.eligible_countries)
-    excluded = list(call.excluded_countries)
-    country_ok = bool(country) and country not in excluded and (not eligible or country in eligible)
-    if not country:
-        country_message = _("Choisissez le pays du projet.")
-    elif country in excluded:
-        country_message = _("%(country)s est exclu de cet appel : le projet ne peut pas y être déposé.") % {"country": country_label(country)}
-    else:
-        country_message = _("%(country)s ne fait pas partie des pays éligibles de cet appel.") % {"country": country_label(country)}
-    rule("country", _("Pays éligible"), country_ok, country_message, "country")
+    rule("country", _("Pays éligible"), *country_check(application), "country")
     sector_ok = bool(application.sector) and (not call.sectors or application.sector in call.sectors)
     rule(
         "sector", _("Secteur éligible"), sector_ok,
@@ -140,6 +209,9 @@ def check_application(application):
     )
     allowed, reason = _can_apply(organisation)
     rule("association_validated", _("Association validée"), allowed, reason, "association")
+    if call.track_record_required:
+        ok, message, waiver = track_record_check(application)
+        rule("track_record", LIFTABLE_RULES["track_record"], ok, message, "association", waiver=waiver)
     if call.min_association_age_months:
         reference_day = timezone.localdate(call.deadline)
         age_ok = bool(organisation.created_on) and months_between(organisation.created_on, reference_day) >= call.min_association_age_months
@@ -167,7 +239,7 @@ def check_application(application):
     if call.operator_visa_required:
         visa = latest_visa(application)
         if visa is None:
-            message = _("Demandez le visa de votre opérateur d'appui avant de déposer.")
+            message = _("Demandez le visa de votre opérateur d'appui (étape « Opérateur d'appui », bouton « Demander le visa ») avant de déposer.")
         else:
             message = _("Votre opérateur d'appui a demandé des modifications : %(comment)s") % {"comment": visa.comment or "—"}
         rule("operator_visa", _("Visa de l'opérateur d'appui"), visa is not None and visa.decision == "granted", message, "operator")
@@ -184,3 +256,21 @@ def failures_by_field(results):
         if not result.ok:
             grouped.setdefault(result.field, []).append(result)
     return grouped
+
+
+@dataclass
+class WaiverLine:
+    label: str
+    by: str
+    at: object
+    reason: str
+
+
+def waiver_box(application, form):
+    """What the staff dossier page shows about lifted rules: the liftable rules' results, the waivers, the form."""
+    waivers = [
+        WaiverLine(label=str(LIFTABLE_RULES.get(w.rule, w.rule)), by=w.by.get_full_name() or w.by.email, at=w.at, reason=w.reason)
+        for w in application.rule_waivers.select_related("by")
+    ]
+    results = [result for result in check_application(application) if result.code in LIFTABLE_RULES]
+    return {"results": results, "waivers": waivers, "form": form}

@@ -6,9 +6,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
-from accounts.navigation import STAFF, add_home_section, add_link, has_role
+from accounts.navigation import STAFF, add_home_section, add_link, has_role, visitor
 
-from .models import Application, Call, CorrectionRequest
+from .models import Application, Call, CorrectionRequest, Programme
 from .states import State
 
 LATE_ROWS = 8  # late corrections listed on the staff home; the count says how many in all
@@ -33,7 +33,7 @@ def applicant_section(request):
 
 def staff_section(request):
     counts = dict(Application.objects.values_list("status").annotate(n=Count("id")).order_by())
-    rows = [(State(code).label, counts.get(code, 0)) for code in State.values if counts.get(code)]
+    rows = [(code, State(code).label, counts[code]) for code in State.values if counts.get(code)]
     open_calls = list(Call.objects.select_related("programme").order_by("-deadline")[:5])
     late = CorrectionRequest.objects.filter(resolved_at__isnull=True, due_on__lt=timezone.localdate())
     late_corrections = list(late.select_related("application__organisation").order_by("due_on", "pk")[:LATE_ROWS])
@@ -47,9 +47,22 @@ def staff_section(request):
     }
 
 
+def public_section(request):
+    """For a visitor: the programmes FORIM runs and the calls open now, each with its deadline."""
+    from .selectors import open_calls
+
+    return {
+        "title": _("Les programmes et les appels ouverts"),
+        "template": "grants/home/public.html",
+        "programmes": list(Programme.objects.filter(is_active=True).order_by("name")),
+        "calls": list(open_calls()[:5]),
+    }
+
+
 def register():
     add_link("grants:my_applications", gettext_lazy("Mes dossiers"), order=20, visible=has_role(Role.APPLICANT))
     add_link("grants:call_list", gettext_lazy("Appels"), order=60, visible=has_role(*STAFF))
     add_link("grants:operator_drafts", gettext_lazy("Brouillons à viser"), order=100, visible=has_role(Role.OPERATOR))
     add_home_section(applicant_section, order=10, visible=has_role(Role.APPLICANT))
     add_home_section(staff_section, order=10, visible=has_role(*STAFF))
+    add_home_section(public_section, order=10, visible=visitor)

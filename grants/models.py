@@ -14,6 +14,8 @@ from members.models import Organisation
 from .states import State
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+LOCAL_MONEY = {"max_digits": 18, "decimal_places": 2}  # an amount in a local currency (a million XOF is €1 524)
+RATE = {"max_digits": 15, "decimal_places": 6}  # units of a currency for €1 (forim_portal.money.parse_rate)
 ZERO = Decimal("0.00")
 
 
@@ -32,6 +34,33 @@ class Programme(models.Model):
         return self.name
 
 
+class CountryList(models.Model):
+    """A named list of eligible countries (the OECD DAC list of ODA recipients, by year), loaded from a data file.
+
+    Loaded by `grants.countries.load_country_list` (command `load_dac_list`); the default one applies
+    to every call without its own list.
+    """
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("nom"), max_length=200)
+    year = models.CharField(_("année(s)"), max_length=20, help_text=_("Ex. 2024-2025"))
+    source = models.URLField(_("source"), max_length=300, blank=True)
+    codes = models.JSONField(_("pays (codes ISO 3166-1)"), default=list)
+    is_default = models.BooleanField(_("liste par défaut"), default=False)
+    loaded_at = models.DateTimeField(_("chargée le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("liste de pays")
+        verbose_name_plural = _("listes de pays")
+        ordering = ["-is_default", "-year", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_default"], condition=models.Q(is_default=True), name="one_default_country_list"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.year})"
+
+
 class Call(models.Model):
     """A call for proposals. Its rules are data that FORIM staff edit, never constants."""
 
@@ -41,6 +70,11 @@ class Call(models.Model):
     description = models.TextField(_("présentation"), blank=True)
     opens_at = models.DateTimeField(_("ouverture"))
     deadline = models.DateTimeField(_("date limite de dépôt"))
+    # Two-stage calls (the `intents` app): a statement of intent first, then the full dossier for the pre-selected.
+    intent_deadline = models.DateTimeField(
+        _("date limite des manifestations d'intérêt"), null=True, blank=True,
+        help_text=_("Vide : appel en une étape. Sinon, seules les associations présélectionnées sur leur manifestation d'intérêt déposent le dossier complet."),
+    )
     envelope = models.DecimalField(_("enveloppe budgétaire (€)"), **MONEY, default=ZERO)
     # Rules
     max_grant = models.DecimalField(_("subvention maximale (€)"), **MONEY, default=Decimal("15000.00"))
@@ -59,6 +93,14 @@ class Call(models.Model):
         _("pays éligibles"), multiple=True, blank=True, help_text=_("Vide : tous les pays de la liste CAD de l'OCDE")
     )
     excluded_countries = CountryField(_("pays exclus"), multiple=True, blank=True)
+    country_list = models.ForeignKey(
+        CountryList, verbose_name=_("liste de pays éligibles"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="calls", help_text=_("Vide : la liste par défaut (CAD de l'OCDE). Ignorée si l'appel a ses propres pays éligibles."),
+    )
+    track_record_required = models.BooleanField(
+        _("projets précédents à jour"), default=True,
+        help_text=_("Refuse une association dont un rapport final est en retard ou un projet financé n'est pas clôturé après sa date de fin."),
+    )
     sectors = models.JSONField(_("secteurs éligibles"), default=list, blank=True)
     required_documents = models.JSONField(_("pièces obligatoires"), default=list, blank=True)
     operator_visa_required = models.BooleanField(_("visa de l'opérateur d'appui obligatoire"), default=True)
@@ -95,6 +137,15 @@ class Call(models.Model):
     def is_open(self, at=None):
         at = at or timezone.now()
         return self.opens_at <= at < self.deadline
+
+    @property
+    def is_two_stage(self):
+        return self.intent_deadline is not None
+
+    def intents_open(self, at=None):
+        """Statements of intent are taken from the opening to the intent deadline (two-stage calls only)."""
+        at = at or timezone.now()
+        return self.is_two_stage and self.opens_at <= at < self.intent_deadline
 
 
 class Criterion(models.Model):
@@ -154,9 +205,14 @@ class Application(models.Model):
     local_partner_funds = models.DecimalField(_("apports des partenaires locaux (€)"), **MONEY, default=ZERO)
     other_funders = models.DecimalField(_("autres financeurs (€)"), **MONEY, default=ZERO)
     other_funders_detail = models.CharField(_("autres financeurs : lesquels"), max_length=255, blank=True)
+    # Budget currency (grants.currencies): lines typed in it are converted to euros at this rate
+    budget_currency = models.CharField(_("devise du budget"), max_length=3, default="EUR")
+    budget_units_per_euro = models.DecimalField(_("taux appliqué (unités pour 1 €)"), **RATE, null=True, blank=True)
+    budget_rate_date = models.DateField(_("date du taux"), null=True, blank=True)
     # Outcome
     score = models.DecimalField(_("note"), max_digits=5, decimal_places=2, null=True, blank=True)
     awarded_amount = models.DecimalField(_("montant attribué (€)"), **MONEY, null=True, blank=True)
+    visa_requested_at = models.DateTimeField(_("visa demandé le"), null=True, blank=True)
     publish_consent = models.BooleanField(_("accepte d'être présenté parmi les lauréats"), default=False)
     # Bookkeeping
     lock_version = models.PositiveIntegerField(default=0, help_text="Incremented at every save, to detect stale edits.")
@@ -212,6 +268,10 @@ class BudgetLine(models.Model):
     quantity = models.DecimalField(_("quantité"), max_digits=10, decimal_places=2, default=Decimal("1"))
     unit_cost = models.DecimalField(_("coût unitaire (€)"), **MONEY, default=ZERO)
     amount = models.DecimalField(_("montant (€)"), **MONEY, default=ZERO)
+    # Typed in the dossier's budget currency: the euro figures above are converted from these (grants.currencies)
+    currency = models.CharField(_("devise"), max_length=3, default="EUR")
+    local_unit_cost = models.DecimalField(_("coût unitaire (devise)"), **LOCAL_MONEY, null=True, blank=True)
+    local_amount = models.DecimalField(_("montant (devise)"), **LOCAL_MONEY, null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -220,7 +280,40 @@ class BudgetLine(models.Model):
         ordering = ["application", "position", "id"]
 
     def __str__(self):
-        return f"{self.label} : {self.amount} €"
+        from forim_portal.formats import format_amount
+
+        return f"{self.label} : {format_amount(self.amount)}"
+
+    @property
+    def is_converted(self):
+        """Typed in another currency than the euro (its local figures are set)."""
+        return self.currency != "EUR" and self.local_amount is not None
+
+    @property
+    def entered_unit_cost(self):
+        """The unit cost as the treasurer typed it, in the line's currency."""
+        return self.local_unit_cost if self.is_converted else self.unit_cost
+
+
+class CallCurrencyRate(models.Model):
+    """The rate a call uses for one currency (units for €1, with its date). Fixed parities (XOF…) need none."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="currency_rates")
+    currency = models.CharField(_("devise (code ISO 4217)"), max_length=3)
+    units_per_euro = models.DecimalField(_("unités pour 1 €"), **RATE)
+    rate_date = models.DateField(_("date du taux"))
+
+    class Meta:
+        verbose_name = _("taux de change de l'appel")
+        verbose_name_plural = _("taux de change de l'appel")
+        ordering = ["call", "currency"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "currency"], name="unique_call_currency_rate"),
+            models.CheckConstraint(condition=models.Q(units_per_euro__gt=0), name="call_rate_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.currency} : {self.units_per_euro} / €"
 
 
 class Transition(models.Model):
@@ -366,3 +459,22 @@ class OperatorVisa(models.Model):
 
     def __str__(self):
         return f"{self.application_id}: {self.get_decision_display()}"
+
+
+class RuleWaiver(models.Model):
+    """A rule of the call lifted by FORIM staff for one dossier, with the reason (who, when, why)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="rule_waivers")
+    rule = models.CharField(_("règle"), max_length=40)
+    reason = models.TextField(_("motif"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("levée par"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("levée le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("règle levée")
+        verbose_name_plural = _("règles levées")
+        ordering = ["application", "at", "id"]
+        constraints = [models.UniqueConstraint(fields=["application", "rule"], name="one_waiver_per_rule")]
+
+    def __str__(self):
+        return f"{self.application_id}: {self.rule}"

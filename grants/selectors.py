@@ -1,13 +1,17 @@
 """Reads on dossiers: what an association sees next, open calls, frozen copies and their differences."""
 
-from django.db.models import Count, Prefetch, Q
+from decimal import Decimal
+from itertools import batched
+
+from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import visibility
 
+from .currencies import EURO, format_local
 from .eligibility import budget_total, document_label
-from .models import Application, BudgetCategory, Call, CorrectionRequest
+from .models import Application, BudgetCategory, BudgetLine, Call, CorrectionRequest
 from .states import State
 from .steps import FUNDING_FIELDS, PROJECT_FIELDS
 
@@ -85,6 +89,23 @@ def thread(application):
     return list(application.messages.select_related("author").order_by("created_at", "id"))
 
 
+def with_budget_totals(applications, size=1000):
+    """These dossiers (an export's rows), each given `budget_euros` (its expense total in euros) and
+    `budget_local` (in its budget currency, None for a budget in euros): one grouped query per `size` rows."""
+    for batch in batched(applications, size):
+        grouped = (
+            BudgetLine.objects.filter(application_id__in=[application.pk for application in batch])
+            .values("application_id").order_by().annotate(euros=Sum("amount"), local=Sum("local_amount"))
+        )
+        totals = {row["application_id"]: row for row in grouped}
+        for application in batch:
+            figures = totals.get(application.pk, {})
+            application.budget_euros = figures.get("euros") or Decimal("0.00")
+            converted = application.budget_currency != EURO
+            application.budget_local = (figures.get("local") or Decimal("0.00")) if converted else None
+            yield application
+
+
 def snapshot(application):
     """Everything that was submitted, as plain JSON."""
     data = {name: _plain(getattr(application, name)) for name in PROJECT_FIELDS + FUNDING_FIELDS}
@@ -93,9 +114,12 @@ def snapshot(application):
     data["organisation"] = str(application.organisation)
     data["operator"] = str(application.operator) if application.operator_id else ""
     data["budget_lines"] = [
-        {"category": line.category, "label": line.label, "quantity": str(line.quantity), "unit_cost": str(line.unit_cost), "amount": str(line.amount)}
+        {"category": line.category, "label": line.label, "quantity": str(line.quantity), "unit_cost": str(line.unit_cost), "amount": str(line.amount),
+         "currency": line.currency, "local_unit_cost": _plain(line.local_unit_cost), "local_amount": _plain(line.local_amount)}
         for line in application.budget_lines.all()
     ]
+    data["budget_units_per_euro"] = _plain(application.budget_units_per_euro)
+    data["budget_rate_date"] = _plain(application.budget_rate_date)
     data["budget_total"] = str(budget_total(application))
     data["documents"] = [
         {"doc_type": doc.doc_type, "name": doc.display_name}
@@ -118,7 +142,10 @@ def _field_label(name):
 
 def _line_text(line):
     category = dict(BudgetCategory.choices).get(line["category"], line["category"])
-    return f"{category} — {line['label']} : {line['amount']} €"
+    from forim_portal.formats import format_amount
+
+    local = f" ({format_local(line['local_amount'], line['currency'])})" if line.get("local_amount") else ""
+    return f"{category} — {line['label']} : {format_amount(line['amount'])}{local}"
 
 
 def diff_versions(older, newer):

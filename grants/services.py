@@ -12,15 +12,24 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from access.permissions import has_perm, require_staff
 from forim_portal.errors import Conflict, DomainError
-from forim_portal.money import half_up_cents, parse_amount, parse_percent, parse_split, split_for_storage
+from forim_portal.formats import format_amount
+from forim_portal.money import (
+    MAX_AMOUNT,
+    half_up_cents,
+    parse_amount,
+    parse_percent,
+    parse_split,
+    split_for_storage,
+    to_euros,
+)
 from lifecycle.engine import described
 from members.choices import Sector
 from members.models import DocumentType, OrganisationKind
 from members.rules import can_edit_for, is_forim_staff
 from outbox.services import send_after_commit, send_once_marked
 
-from . import workflow
-from .eligibility import failures
+from . import currencies, workflow
+from .eligibility import LIFTABLE_RULES, failures, in_kind_total
 from .models import (
     Application,
     ApplicationDocument,
@@ -31,6 +40,7 @@ from .models import (
     Message,
     OperatorVisa,
     Programme,
+    RuleWaiver,
     VisaDecision,
 )
 from .rules import acts_for_applicant, edits_for_applicant, is_accompanying_operator
@@ -71,14 +81,38 @@ def _refuse_unless_editable(application, by, step):
         )
 
 
+# Two-stage calls: the `intents` app (above grants) says who may start the full dossier and what it
+# starts with, by registering a gate from its AppConfig.ready() (as the workflow's guards are).
+START_GATES = []
+
+
+def register_start_gate(gate):
+    """`gate(call=, organisation=) -> dict`: raises DomainError to refuse the start, else returns initial values."""
+    if gate not in START_GATES:
+        START_GATES.append(gate)
+
+
+def _pass_start_gates(call, organisation):
+    if call.intent_deadline and not START_GATES:  # a two-stage call never opens to all by a missing app
+        raise DomainError(_("Cet appel se déroule en deux étapes : la présélection n'est pas disponible."), code="not_preselected", status=403)
+    initial = {}
+    for gate in START_GATES:
+        initial.update(gate(call=call, organisation=organisation))
+    return initial
+
+
 def start_application(*, call, organisation, by):
-    """Open a draft for this association on this call; a second click returns the same draft."""
+    """Open a draft for this association on this call; a second click returns the same draft.
+
+    On a two-stage call only a pre-selected association may start, its draft pre-filled from its statement.
+    """
     if not can_edit_for(by, organisation):
         raise DomainError(_("Vous ne pouvez pas déposer de demande pour cette association."), code="forbidden", status=403)
     if organisation.kind not in (OrganisationKind.OSIM, OrganisationKind.FOSIM, OrganisationKind.COSIM):
         raise DomainError(_("Seules les associations du réseau peuvent déposer une demande."), code="not_applicant")
     if not call.is_open():
         raise DomainError(_("Cet appel n'est pas ouvert aux dépôts."), code="call_closed")
+    initial = _pass_start_gates(call, organisation)
     with transaction.atomic():
         Call.objects.select_for_update().get(pk=call.pk)  # serialises two clicks on "Commencer"
         existing = Application.objects.filter(call=call, organisation=organisation, status=State.DRAFT).first()
@@ -86,7 +120,7 @@ def start_application(*, call, organisation, by):
             return existing
         return Application.objects.create(
             call=call, organisation=organisation, operator=organisation.operator, created_by=by,
-            last_saved_by=by, last_saved_at=timezone.now(),
+            last_saved_by=by, last_saved_at=timezone.now(), **initial,
         )
 
 
@@ -115,6 +149,9 @@ def _read_lock_version(value):
     return int(value)
 
 
+MAX_LOCAL_AMOUNT = Decimal("9" * 16 + ".99")  # what BudgetLine.local_amount holds (grants.models.LOCAL_MONEY)
+
+
 def line_amount(quantity, unit_cost):
     """Quantity × unit cost: a computed amount, half-up to the cent (forim_portal.money)."""
     return half_up_cents(Decimal(quantity) * Decimal(unit_cost))
@@ -124,9 +161,42 @@ def _first_set(*values):
     return next(value for value in values if value is not None)
 
 
-def _save_lines(application, rows):
-    """Create, update or delete budget lines. Returns {row index: line id} for the rows kept."""
+def _typed_unit_cost(currency, row):
+    """The unit cost a row brings, in the budget's currency: `unit_cost` for a budget in euros, `local_unit_cost` else."""
+    local, in_euros = row.get("local_unit_cost"), row.get("unit_cost")
+    if currency == currencies.EURO and local is not None:
+        raise DomainError(
+            _("Ce budget est en euros : indiquez le coût unitaire en euros (unit_cost), ou choisissez d'abord la devise du budget."),
+            code="currency_mismatch", field="budget_lines",
+        )
+    if currency != currencies.EURO and local is None and in_euros is not None:
+        raise DomainError(
+            _("Ce budget est en %(currency)s : indiquez le coût unitaire en %(currency)s (local_unit_cost) ; le montant en euros est calculé.")
+            % {"currency": currency},
+            code="currency_mismatch", field="budget_lines",
+        )
+    return in_euros if currency == currencies.EURO else local
+
+
+def _converted(quantity, unit_cost, rate):
+    """A line's figures: quantity × unit cost in the budget's currency, then each converted by `to_euros` (half-up to the cent)."""
+    amount = line_amount(quantity, unit_cost)
+    if rate is None:
+        figures = {"currency": currencies.EURO, "unit_cost": unit_cost, "amount": amount, "local_unit_cost": None, "local_amount": None}
+    else:
+        figures = {
+            "currency": rate.currency, "local_unit_cost": unit_cost, "local_amount": amount,
+            "unit_cost": to_euros(unit_cost, rate.units_per_euro), "amount": to_euros(amount, rate.units_per_euro),
+        }
+    if figures["amount"] > MAX_AMOUNT or amount > MAX_LOCAL_AMOUNT:
+        raise DomainError(_("Le montant d'une ligne est trop élevé : vérifiez la quantité et le coût unitaire."), code="bad_amount", field="budget_lines")
+    return figures
+
+
+def _save_lines(application, rows, rate):
+    """Create, update or delete budget lines typed in the budget's currency. Returns {row index: line id} for the rows kept."""
     existing = {line.pk: line for line in application.budget_lines.all()}
+    currency = application.budget_currency
     kept = {}
     for position, row in enumerate(rows):
         line = existing.get(row.get("id"))
@@ -134,15 +204,16 @@ def _save_lines(application, rows):
             if line:
                 line.delete()
             continue
-        if not (row.get("label") or row.get("unit_cost")):
+        typed = _typed_unit_cost(currency, row)
+        if not (row.get("label") or typed):
             continue
+        previous = line.entered_unit_cost if line and line.currency == currency else None
         quantity = _first_set(row.get("quantity"), line.quantity if line else None, Decimal("1"))
-        unit_cost = _first_set(row.get("unit_cost"), line.unit_cost if line else None, Decimal("0"))
+        unit_cost = _first_set(typed, previous, Decimal("0"))
         values = {
             "category": row.get("category") or (line.category if line else "other"),
             "label": row.get("label") or (line.label if line else _("(sans libellé)")),
-            "quantity": quantity, "unit_cost": unit_cost, "amount": line_amount(quantity, unit_cost),
-            "position": position,
+            "quantity": quantity, **_converted(quantity, unit_cost, rate), "position": position,
         }
         if line:
             for name, value in values.items():
@@ -151,6 +222,35 @@ def _save_lines(application, rows):
         else:
             line = BudgetLine.objects.create(application=application, **values)
         kept[row.get("index", position)] = line.pk
+    return kept
+
+
+def _save_budget(application, rows):
+    """The budget step's lines, in the dossier's currency at the call's rate of now (grants.currencies).
+
+    Every line of the dossier is converted again, so they all share one rate, stored on the dossier.
+    A currency the call offers no rate for is refused (DomainError 400, nothing saved); so are lines
+    left in another currency when the currency changes without them.
+    """
+    application.budget_currency = str(application.budget_currency or currencies.EURO).strip().upper()
+    rate = currencies.rate_for(application.call, application.budget_currency)
+    application.budget_units_per_euro = rate.units_per_euro if rate else None
+    application.budget_rate_date = rate.rate_date if rate else None
+    kept = _save_lines(application, rows, rate)
+    others = application.budget_lines.exclude(pk__in=kept.values())
+    if rate is None:
+        others = others.exclude(currency=currencies.EURO)  # lines in euros keep their figures (a lump sum has no unit cost)
+    for line in others:
+        if line.currency != application.budget_currency:
+            raise DomainError(
+                _("La devise du budget passe de %(old)s à %(new)s : envoyez aussi les lignes du budget, en %(new)s.")
+                % {"old": line.currency, "new": application.budget_currency},
+                code="currency_mismatch", field="budget_lines",
+            )
+        figures = _converted(line.quantity, line.entered_unit_cost, rate)
+        if any(getattr(line, name) != value for name, value in figures.items()):
+            BudgetLine.objects.filter(pk=line.pk).update(**figures)
+    application.in_kind = in_kind_total(application)  # never typed: the budget's lines « en nature »
     return kept
 
 
@@ -183,9 +283,9 @@ def update_draft(*, application, by, values_by_step, lock_version=None, lines=No
             if lines is None:
                 return {}  # nothing to save: the version was checked, it is not moved
         kept = {}
-        if lines is not None:
+        if lines is not None or "budget" in values_by_step:
             _refuse_unless_editable(locked, by, "budget")
-            kept = _save_lines(locked, lines)
+            kept = _save_budget(locked, lines or [])
         locked.lock_version += 1
         locked.last_saved_by = by
         locked.last_saved_at = timezone.now()
@@ -242,13 +342,15 @@ def _refuse_failed_rules(application):
         )
 
 
-def submit_application(*, application, by):
-    """Check every rule again, then submit. A second click on a submitted dossier changes nothing."""
+def submit_application(*, application, by, changes=""):
+    """Check every rule again, then submit. A second click on a submitted dossier changes nothing.
+
+    `changes`: on a corrected dossier, what the association says it changed (kept in the history, read by staff)."""
     application.refresh_from_db()
     if application.status == State.SUBMITTED and application.reference and acts_for_applicant(by, application):
         return application
     if application.status == State.CORRECTIONS_REQUESTED:
-        return resubmit_application(application=application, by=by)
+        return resubmit_application(application=application, by=by, changes=changes)
     if application.status != State.DRAFT:
         raise DomainError(
             _("Ce dossier est « %(state)s » : il ne peut pas être déposé.") % {"state": State(application.status).label},
@@ -268,12 +370,12 @@ def submit_application(*, application, by):
     return application
 
 
-def resubmit_application(*, application, by):
+def resubmit_application(*, application, by, changes=""):
     application.refresh_from_db()
     if application.status == State.SUBMITTED:
         return application
     _refuse_failed_rules(application)
-    workflow.fire(application, "resubmit", by=by, expected_state=State.CORRECTIONS_REQUESTED)
+    workflow.fire(application, "resubmit", by=by, comment=(changes or "").strip()[:5000], expected_state=State.CORRECTIONS_REQUESTED)
     return application
 
 
@@ -381,6 +483,36 @@ def set_publish_consent(*, application, consent, by):
     return application
 
 
+VISA_REQUEST_INTERVAL = datetime.timedelta(hours=24)
+
+
+def request_visa(*, application, by, note=""):
+    """The association asks its support operator for its visa on the draft: the operator's members are e-mailed
+    (once a day at most), and the dossier shows when it was asked."""
+    if not edits_for_applicant(by, application):
+        raise DomainError(_("Seule l'association peut demander le visa de son opérateur d'appui."), code="forbidden", status=403)
+    if application.status not in EDITABLE_STATES:
+        raise DomainError(_("Le visa se demande avant le dépôt du dossier."), code="not_draft")
+    operator_id = application.operator_id or application.organisation.operator_id
+    if not operator_id:
+        raise DomainError(_("Choisissez d'abord votre opérateur d'appui à cette étape."), code="no_operator", field="operator")
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.visa_requested_at and now - locked.visa_requested_at < VISA_REQUEST_INTERVAL:
+            raise DomainError(
+                _("Votre opérateur d'appui a déjà été prévenu le %(date)s : attendez son avis ou écrivez-lui directement.")
+                % {"date": formats.date_format(timezone.localtime(locked.visa_requested_at), "DATETIME_FORMAT")},
+                code="already_requested", status=409,
+            )
+        Application.objects.filter(pk=application.pk).update(visa_requested_at=now)
+        application.visa_requested_at = now
+        from .tasks import send_visa_request_emails
+
+        send_after_commit(send_visa_request_emails, application.pk, (note or "").strip()[:2000])
+    return application
+
+
 def give_visa(*, application, by, decision, comment=""):
     """The accompanying operator gives its visa on a draft, or asks for changes (then a comment is needed)."""
     if not is_accompanying_operator(by, application):
@@ -445,9 +577,10 @@ def refuse_after_deadline(application, user, comment):
 
 CALL_MONEY_FIELDS = ("envelope", "max_grant", "min_total_budget", "max_total_budget")
 CALL_FIELDS = (
-    "programme", "year", "title", "description", "opens_at", "deadline", *CALL_MONEY_FIELDS, "max_grant_share",
+    "programme", "year", "title", "description", "opens_at", "intent_deadline", "deadline", *CALL_MONEY_FIELDS, "max_grant_share",
     "min_association_age_months", "max_duration_months", "eligible_countries", "excluded_countries", "sectors",
     "required_documents", "operator_visa_required", "tranche_split", "reviewers_per_application", "anonymous_review",
+    "country_list", "track_record_required",
 )
 PROGRAMME_FIELDS = ("code", "name", "description", "is_active")
 
@@ -518,8 +651,8 @@ def check_call(call):
     call.max_grant_share = parse_percent(call.max_grant_share, field="max_grant_share", label=_("La part maximale du coût total"))
     if call.max_total_budget and call.min_total_budget > call.max_total_budget:
         raise DomainError(
-            _("Le budget total minimal (%(min)s €) dépasse le budget total maximal (%(max)s €).")
-            % {"min": call.min_total_budget, "max": call.max_total_budget},
+            _("Le budget total minimal (%(min)s) dépasse le budget total maximal (%(max)s).")
+            % {"min": format_amount(call.min_total_budget), "max": format_amount(call.max_total_budget)},
             code="budget_bounds", field="max_total_budget",
         )
     split = call.tranche_split
@@ -528,6 +661,11 @@ def check_call(call):
         raise DomainError(_("Indiquez la date d'ouverture et la date limite."), code="required", field="deadline" if call.opens_at else "opens_at")
     if call.deadline <= call.opens_at:
         raise DomainError(_("La date limite doit être après l'ouverture."), code="bad_dates", field="deadline")
+    if call.intent_deadline and not call.opens_at < call.intent_deadline < call.deadline:
+        raise DomainError(
+            _("La date limite des manifestations d'intérêt doit être après l'ouverture et avant la date limite de dépôt des dossiers."),
+            code="bad_dates", field="intent_deadline",
+        )
     _model_checks(call, exclude=["last_reference_number"])
     return call
 
@@ -554,3 +692,26 @@ def save_programme(*, by, programme=None, **fields):
     _model_checks(programme)
     programme.save()
     return programme
+
+
+def lift_rule(*, application, rule, reason, by):
+    """Staff lift one rule of the call for this dossier, with a reason; the row is the audit (who, when, why).
+
+    Only the rules in `eligibility.LIFTABLE_RULES`; once per dossier and rule (a second time: 409).
+    """
+    require_staff(by)
+    if rule not in LIFTABLE_RULES:
+        raise DomainError(_("Cette règle ne peut pas être levée."), code="unknown_rule", field="rule")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Indiquez pourquoi la règle est levée pour ce dossier."), code="required", field="reason")
+    with transaction.atomic():
+        Application.objects.select_for_update().filter(pk=application.pk).first()
+        existing = application.rule_waivers.filter(rule=rule).select_related("by").first()
+        if existing is not None:
+            raise Conflict(
+                _("La règle « %(rule)s » est déjà levée pour ce dossier (par %(who)s).")
+                % {"rule": LIFTABLE_RULES[rule], "who": existing.by.get_full_name() or existing.by.email},
+                code="already_lifted",
+            )
+        return RuleWaiver.objects.create(application=application, rule=rule, reason=reason, by=by)

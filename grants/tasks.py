@@ -2,7 +2,7 @@ from celery import shared_task
 
 from outbox.mail import send_mail
 
-from .models import CorrectionRequest, Message, OperatorVisa, Transition
+from .models import Application, CorrectionRequest, Message, OperatorVisa, Transition
 from .notifications import recipients_for
 from .workflow import APPLICANT, TRANSITIONS
 
@@ -59,6 +59,20 @@ def send_visa_emails(visa_id):
     send_mail(
         to=users, subject_template="grants/email/visa_subject.txt", body_template="grants/email/visa_body.txt",
         context={"visa": visa, "application": visa.application},
+    )
+    return len(users)
+
+
+@shared_task
+def send_visa_request_emails(application_id, note=""):
+    """The association asks its support operator for a visa on its draft: the operator's members are told."""
+    application = Application.objects.select_related("organisation", "operator", "call").filter(pk=application_id).first()
+    if application is None:
+        return 0
+    users = recipients_for(application, {"operator"})
+    send_mail(
+        to=users, subject_template="grants/email/visa_request_subject.txt", body_template="grants/email/visa_request_body.txt",
+        context={"application": application, "note": note},
     )
     return len(users)
 

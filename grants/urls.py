@@ -19,6 +19,7 @@ urlpatterns = [
     path("dossiers/<int:pk>/pieces/ajouter/", views.document_add, name="document_add"),
     path("dossiers/<int:pk>/pieces/<int:document_pk>/retirer/", views.document_remove, name="document_remove"),
     path("dossiers/<int:pk>/pieces/<int:document_pk>/", views.document_download, name="document_download"),
+    path("dossiers/<int:pk>/coffre-fort/<int:document_pk>/", views.vault_document, name="vault_document"),
     path("dossiers/<int:pk>/deposer/", views.submit, name="submit"),
     path("dossiers/<int:pk>/retirer/", views.withdraw, name="withdraw"),
     path("dossiers/<int:pk>/accuse-de-depot.pdf", views.receipt, name="receipt"),
@@ -26,5 +27,7 @@ urlpatterns = [
     path("dossiers/<int:pk>/corrections/", views.corrections, name="corrections"),
     path("dossiers/<int:pk>/messages/", views.post_message, name="post_message"),
     path("dossiers/<int:pk>/visa/", views.visa, name="visa"),
+    path("dossiers/<int:pk>/visa/demander/", views.visa_request, name="visa_request"),
     path("dossiers/<int:pk>/laureats/", views.publish_consent, name="publish_consent"),
+    path("dossiers/<int:pk>/lever-une-regle/", views.lift_rule, name="lift_rule"),
 ]

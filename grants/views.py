@@ -5,6 +5,8 @@ looked up through access.visibility.applications (404 for what a user may not se
 are guarded by access.permissions.staff_required.
 """
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -20,17 +22,19 @@ from access import visibility
 from access.permissions import has_perm, staff_required, visible_or_404
 from forim_portal.errors import Conflict, DomainError
 from forim_portal.money import half_up_cents
-from forim_portal.uploads import serve_file
 from members.models import OrganisationDocument
 
-from . import selectors, services
+from . import currencies, selectors, services
+from .attachments import open_file
 from .eligibility import (
+    budget_balance,
     budget_total,
     check_application,
     document_label,
     failures_by_field,
     grant_ceiling,
     present_document_types,
+    waiver_box,
 )
 from .forms import (
     STEP_FORMS,
@@ -38,13 +42,16 @@ from .forms import (
     CallForm,
     CorrectionForm,
     CriterionFormSet,
+    CurrencyRateForm,
     DocumentForm,
     MessageForm,
     ProgrammeForm,
     PublishConsentForm,
+    RuleWaiverForm,
     VisaForm,
     WithdrawForm,
     budget_rows,
+    rate_formset,
 )
 from .models import Application, Call, Programme
 from .panels import panels_for
@@ -62,9 +69,9 @@ def _visible(request, pk):
 
 # Calls -----------------------------------------------------------------------------------------
 
-@login_required
 def call_list(request):
-    """Staff: every programme and call, to configure. Others: the calls open now."""
+    """Staff: every programme and call, to configure. Others, visitors included: the calls open now, with their
+    conditions, so an association knows before it starts (starting needs a signed-in association)."""
     if visibility.is_staff(request.user):
         calls = Call.objects.select_related("programme").annotate(n_applications=Count("applications")).order_by("-year", "programme__name")
         return render(request, "grants/call_list_staff.html", {"calls": calls, "programmes": Programme.objects.all()})
@@ -80,18 +87,22 @@ def call_edit(request, pk=None):
     call = get_object_or_404(Call, pk=pk) if pk else None
     form = CallForm(request.POST or None, instance=call)
     criteria = CriterionFormSet(request.POST or None, instance=call, prefix="criteria")
-    if request.method == "POST" and form.is_valid() and criteria.is_valid():
+    rates = rate_formset(call, request.POST if "rates-TOTAL_FORMS" in request.POST else None)  # absent: rates unchanged
+    if request.method == "POST" and form.is_valid() and criteria.is_valid() and (not rates.is_bound or rates.is_valid()):
         try:
             with transaction.atomic():
                 call = services.save_call(by=request.user, call=form.instance)
                 criteria.instance = call
                 criteria.save()
+                if rates.is_bound:
+                    currencies.set_call_rates(call=call, by=request.user, rates=[row for row in map(CurrencyRateForm.row, rates) if row])
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(request, _("L'appel « %(title)s » est enregistré.") % {"title": call.title})
             return redirect("grants:call_list")
-    return render(request, "grants/call_form.html", {"form": form, "criteria": criteria, "call": call}, status=_refused(request))
+    context = {"form": form, "criteria": criteria, "rates": rates, "fixed_parities": currencies.fixed_parities(), "call": call}
+    return render(request, "grants/call_form.html", context, status=_refused(request))
 
 
 @staff_required
@@ -184,7 +195,11 @@ def application_detail(request, pk):
 # The steps --------------------------------------------------------------------------------------
 
 def _unit_cost(line):
-    """Lines entered as a lump sum (no unit cost) show their amount as the unit cost, so a resave keeps it."""
+    """Lines entered as a lump sum (no unit cost) show their amount as the unit cost, so a resave keeps it.
+
+    A line typed in another currency shows its unit cost in that currency (the service converts it)."""
+    if line.is_converted:
+        return line.local_unit_cost
     if not line.unit_cost and line.amount and line.quantity:
         return half_up_cents(line.amount / line.quantity)
     return line.unit_cost
@@ -196,20 +211,50 @@ def _budget_formset(application, data=None, extra=1):
         for line in application.budget_lines.all()
     ]
     initial += [{"category": "", "quantity": 1}] * extra
-    return BudgetLineFormSet(data, initial=None if data else initial, prefix="lines")
+    currency = _typed_currency(application, data or {})
+    return BudgetLineFormSet(data, initial=None if data else initial, prefix="lines", form_kwargs={"currency": currency})
 
 
 def _step_forms(application, step, data=None, extra=1):
     form_class = STEP_FORMS.get(step)
-    kwargs = {"call": application.call} if step == "project" else {}
+    kwargs = {"call": application.call} if step in ("project", "budget") else {}
     form = form_class(data, instance=application, **kwargs) if form_class else None
     formset = _budget_formset(application, data, extra) if step == "budget" else None
     return form, formset
 
 
-def _step_context(request, application, step, form=None, formset=None, conflict=None, lock_version=None):
-    results = check_application(application)
+def _has_value(bound):
+    """Whether the association has put something in this field (an amount of zero counts as nothing)."""
+    value = bound.value()
+    if value in (None, "", [], ()):
+        return False
+    try:
+        return Decimal(str(value).replace(",", ".").replace(" ", "").replace("\u202f", "")) != 0
+    except ArithmeticError:
+        return True
+
+
+def _rule_feedback(application, step, form, results, *, attempted):
+    """The call's rules shown at each field and at the top of a step, GOV.UK-style: only after an attempt.
+
+    Before the association presses "Enregistrer" or "Étape suivante", a rule speaks only at a field it has filled
+    in (and the step's own rules, such as the balanced budget, once the budget has a line), never on an untouched
+    form. The review step lists every rule anyway."""
     by_field = failures_by_field(results)
+    started = attempted or (step == "budget" and application.budget_lines.exists())
+    fields = [(bound, by_field.get(bound.name, []) if attempted or _has_value(bound) else []) for bound in form] if form is not None else []
+    step_failures = [
+        r for r in results
+        if not r.ok and step_of_field(r.field) == step and (form is None or r.field not in form.fields) and (started or form is None)
+    ]
+    return fields, step_failures
+
+
+def _step_context(request, application, step, form=None, formset=None, conflict=None, lock_version=None, attempted=None):
+    results = check_application(application)
+    if attempted is None:
+        attempted = request.method == "POST" or request.GET.get("verifier") == "1"
+    fields, step_failures = _rule_feedback(application, step, form, results, attempted=attempted)
     editable = step in services.editable_steps(application) and edits_for_applicant(request.user, application)
     if form is not None and not editable:
         for field in form.fields.values():
@@ -221,8 +266,8 @@ def _step_context(request, application, step, form=None, formset=None, conflict=
         "previous_step": STEP_CODES[index - 1] if index else None,
         "next_step": STEP_CODES[index + 1] if index + 1 < len(STEP_CODES) else None,
         "form": form, "formset": formset, "editable": editable,
-        "fields": [(bound, by_field.get(bound.name, [])) for bound in form] if form is not None else [],
-        "step_failures": [r for r in results if not r.ok and step_of_field(r.field) == step and (form is None or r.field not in form.fields)],
+        "fields": fields,
+        "step_failures": step_failures,
         "results": results, "failed": [r for r in results if not r.ok],
         "conflict": conflict, "lock_version": application.lock_version if lock_version is None else lock_version,
         "corrections": list(services.open_corrections(application)),
@@ -230,8 +275,9 @@ def _step_context(request, application, step, form=None, formset=None, conflict=
     }
     if step == "budget":
         context.update(_budget_totals(application))
-        amounts = dict(application.budget_lines.values_list("pk", "amount"))
-        context["budget_rows"] = [(row, amounts.get(_row_id(row))) for row in formset]
+        lines = {line.pk: line for line in application.budget_lines.all()}
+        context["budget_rows"] = [(row, lines.get(_row_id(row))) for row in formset]
+        context["empty_row"] = formset.empty_form  # the row "+ Ajouter une ligne" copies in the page (static/js/budget.js)
     if step == "documents":
         context.update(_documents_context(application))
     if step == "operator":
@@ -244,15 +290,23 @@ def _step_context(request, application, step, form=None, formset=None, conflict=
     return context
 
 
+def _typed_currency(application, values):
+    """The currency the budget lines of this post are typed in: the one chosen with them, else the dossier's."""
+    return str(values.get("budget_currency") or application.budget_currency).strip().upper()
+
+
 def _row_id(row):
     value = row.initial.get("id") or (row.data.get(row.add_prefix("id")) if row.is_bound else None)
     return int(value) if str(value or "").isdigit() else None
 
 
 def _budget_totals(application):
-    total = budget_total(application)
+    total, funding, balanced = budget_balance(application)  # the same reading as the rule « Budget équilibré »
     return {
-        "budget_total": total, "funding_total": application.funding_total, "gap": total - application.funding_total,
+        "budget_total": total, "funding_total": funding, "gap": total - funding, "balanced": balanced,
+        "in_kind_total": application.in_kind,
+        "local_total": currencies.local_total(application), "currency": application.budget_currency,
+        "conversion_note": currencies.budget_sentence(application),
         "grant_ceiling": grant_ceiling(application.call, total),
     }
 
@@ -298,7 +352,7 @@ def application_edit(request, pk, step):
     if formset is not None:
         if not formset.is_valid() and formset.non_form_errors():
             raise DomainError(_("Le formulaire du budget est incomplet : rechargez la page."), code="bad_formset")
-        rows = budget_rows(formset)
+        rows = budget_rows(formset, _typed_currency(application, values))
         remove = request.POST.get("remove_line")
         for row in rows:
             if remove is not None and str(row["index"]) == remove:
@@ -306,11 +360,12 @@ def application_edit(request, pk, step):
     try:
         services.save_step(application=application, by=request.user, step=step, values=values, lock_version=lock_version, lines=rows)
     except Conflict as conflict:
-        current = Application.objects.get(pk=application.pk).lock_version
-        context = _step_context(request, application, step, form, formset, conflict=conflict.message, lock_version=current)
+        application.refresh_from_db()  # the rules and totals of what is stored; the forms keep what was typed
+        context = _step_context(request, application, step, form, formset, conflict=conflict.message, lock_version=application.lock_version)
         return render(request, "grants/application_step.html", context, status=409)
     except DomainError as refusal:
         messages.error(request, refusal.message)
+        application.refresh_from_db()
         return render(request, "grants/application_step.html", _step_context(request, application, step, form, formset), status=refusal.status)
     has_errors = (form is not None and form.errors) or (formset is not None and any(f.errors for f in formset.forms))
     if has_errors:
@@ -329,7 +384,7 @@ def application_edit(request, pk, step):
     if "next" in request.POST:
         index = STEP_CODES.index(step)
         return redirect("grants:application_edit", pk=pk, step=STEP_CODES[min(index + 1, len(STEP_CODES) - 1)])
-    return redirect(url)
+    return redirect(f"{url}?verifier=1")  # saved on purpose: what the rules say now shows at every field
 
 
 @require_POST
@@ -361,22 +416,22 @@ def _autosave(request, application, step):
     if formset is not None:
         formset.is_valid()
         if not formset.non_form_errors():
-            rows = budget_rows(formset)
+            rows = budget_rows(formset, _typed_currency(application, values))
     kept = services.save_step(
         application=application, by=request.user, step=step, values=values,
         lock_version=request.POST.get("lock_version"), lines=rows,
     )
     application.refresh_from_db()
-    amounts = dict(application.budget_lines.values_list("pk", "amount"))
+    lines = {line.pk: line for line in application.budget_lines.all()}
     results = check_application(application)
-    by_field = failures_by_field(results)
+    fields, step_failures = _rule_feedback(application, step, form, results, attempted=False)
     context = {
         "application": application, "step": step,
-        "fields": [(bound, by_field.get(bound.name, [])) for bound in form],
-        "step_failures": [r for r in results if not r.ok and step_of_field(r.field) == step and r.field not in form.fields],
+        "fields": fields,
+        "step_failures": step_failures,
         "failed": [r for r in results if not r.ok],
         "saved_at": application.last_saved_at, "has_errors": bool(form.errors) or bool(formset and any(f.errors for f in formset.forms)),
-        "kept_lines": [(index, line_id, amounts.get(line_id)) for index, line_id in kept.items()],
+        "kept_lines": [(index, line_id, lines.get(line_id)) for index, line_id in kept.items()],
     }
     if step == "budget":
         context.update(_budget_totals(application))
@@ -420,7 +475,15 @@ def document_remove(request, pk, document_pk):
 def document_download(request, pk, document_pk):
     attachments = visibility.application_documents(request.user).filter(application_id=pk).select_related("vault_document")
     document = visible_or_404(attachments, pk=document_pk)
-    return serve_file(document.stored_file, filename=document.display_name)
+    return open_file(request, document.stored_file, document.display_name)
+
+
+@login_required
+def vault_document(request, pk, document_pk):
+    """A vault document of the dossier's association (statutes, receipt…), opened from the dossier."""
+    application = get_object_or_404(Application.objects.only("pk", "organisation_id"), pk=pk)
+    document = visible_or_404(visibility.dossier_vault_documents(request.user, application), pk=document_pk)
+    return open_file(request, document.file, document.original_name or None)
 
 
 # Submission, withdrawal, receipt, versions -----------------------------------------------------
@@ -431,7 +494,7 @@ def submit(request, pk):
     application = _visible(request, pk)
     was_resubmission = application.status == State.CORRECTIONS_REQUESTED
     already = application.status == State.SUBMITTED
-    services.submit_application(application=application, by=request.user)
+    services.submit_application(application=application, by=request.user, changes=request.POST.get("changes", ""))
     if already:
         messages.info(request, _("Ce dossier est déjà déposé (référence %(ref)s).") % {"ref": application.reference})
     elif was_resubmission:
@@ -542,6 +605,16 @@ def visa(request, pk):
 
 @login_required
 @require_POST
+def visa_request(request, pk):
+    """The association asks its support operator for the visa (the operator's members are e-mailed)."""
+    application = _visible(request, pk)
+    services.request_visa(application=application, by=request.user, note=request.POST.get("note", ""))
+    messages.success(request, _("Votre opérateur d'appui est prévenu par e-mail : son avis apparaîtra ici."))
+    return redirect("grants:application_edit", pk=pk, step="operator")
+
+
+@login_required
+@require_POST
 def publish_consent(request, pk):
     """The association changes its laureates-page consent after the award (only that field)."""
     application = _visible(request, pk)
@@ -555,3 +628,24 @@ def publish_consent(request, pk):
     else:
         messages.success(request, _("Votre projet ne sera plus présenté parmi les lauréats."))
     return redirect("grants:application_detail", pk=pk)
+
+
+@staff_required
+def lift_rule(request, pk):
+    """Staff: lift a rule of the call for this dossier, with a reason (who, when, why are kept)."""
+    application = _visible(request, pk)
+    form = RuleWaiverForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.lift_rule(application=application, by=request.user, **form.cleaned_data)
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+                status = error.status
+            else:
+                messages.success(request, _("La règle est levée pour ce dossier."))
+                page = "grants:application_detail" if application.status == State.DRAFT else "reviews:application_detail"
+                return redirect(f"{reverse(page, args=[pk])}#waivers")
+    return render(request, "grants/rule_waiver.html", {"application": application, "box": waiver_box(application, form)}, status=status)

@@ -2,14 +2,21 @@
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from forim_portal.errors import DomainError
+from forim_portal.money import parse_percent
 from forim_portal.uploads import SPREADSHEET_EXTENSIONS, SafeFileField
+from forim_portal.widgets import CountryPicker
 
+from . import provisional
 from .choices import Region, Sector
 from .countries import country_choices
 from .models import DocumentType, FranceAction, MemberRole, Organisation, OrganisationDocument, OrganisationKind
-from .organisation_fields import ASSOCIATION_KINDS, fields_for
+from .organisation_fields import ASSOCIATION_KINDS, PERCENT_FIELDS, fields_for
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 ORGANISATION_WIDGETS = {
@@ -29,9 +36,25 @@ class CodesField(forms.MultipleChoiceField):
 
 def _countries(label):
     return CodesField(
-        label=label, choices=country_choices, required=False, widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."),
+        label=label, choices=country_choices, required=False, widget=CountryPicker,
+        # Shown without JavaScript only: the picker replaces it with its own hint.
+        help_text=_("Sur ordinateur, maintenez Ctrl (ou Cmd) en cliquant pour en choisir plusieurs."),
     )
+
+
+class PercentField(forms.CharField):
+    """A percentage typed as a French reader writes it ("65,5"); `members.organisation_fields` reads it."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def prepare_value(self, value):
+        return f"{value:.2f}".replace(".", ",").removesuffix(",00") if hasattr(value, "quantize") else value
+
+    def has_changed(self, initial, data):
+        try:
+            return parse_percent(data, field=None) != initial if data not in (None, "") else initial is not None
+        except DomainError:
+            return True
 
 
 def _checkboxes(label, choices):
@@ -45,6 +68,27 @@ def organisation_initial(organisation, names):
         if name.endswith("_countries"):
             initial[name] = [country.code for country in value]
     return initial
+
+
+HELP_TEXTS = {
+    "rna": _(
+        "Numéro du Répertoire national des associations : W suivi de 9 chiffres (par exemple W751000201). "
+        "Il figure sur le récépissé de déclaration remis par la préfecture."
+    ),
+    "siret": _("14 chiffres, facultatif : seulement si l'association est inscrite au répertoire Sirene (Insee)."),
+    "created_on": _("Date de la déclaration en préfecture, indiquée sur le récépissé."),
+    "published_on": _(
+        "Date de parution de l'annonce de création au Journal officiel (JOAFE, Journal officiel des associations), "
+        "que vous trouvez sur journal-officiel.gouv.fr."
+    ),
+}
+# Keyboard hints for phones: the RNA starts with a letter, then digits (spaces allowed, the service removes them).
+INPUT_HINTS = {
+    "rna": {"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false",
+            "pattern": r"\s*[Ww](\s*[0-9]){9}\s*"},
+    "siret": {"inputmode": "numeric", "autocomplete": "off", "pattern": r"[0-9 ]*"},
+    "postcode": {"inputmode": "numeric", "autocomplete": "postal-code"},
+}
 
 
 class OrganisationForm(forms.Form):
@@ -80,6 +124,16 @@ class OrganisationForm(forms.Form):
             )
         self.fields["rna"].required = kind in ASSOCIATION_KINDS
         self.fields["department"].help_text = _("Déduit du code postal si vous le laissez vide.")
+        for name, help_text in HELP_TEXTS.items():
+            if name in self.fields:
+                self.fields[name].help_text = help_text
+        for name, attrs in INPUT_HINTS.items():
+            if name in self.fields:
+                self.fields[name].widget.attrs.update(attrs)
+        for name in PERCENT_FIELDS:
+            if name in self.fields:
+                field = self.fields[name]
+                self.fields[name] = PercentField(label=field.label, help_text=field.help_text, required=field.required)
 
     def changes(self):
         """The fields the person changed (all of them on a sign-up): the only ones the service writes."""
@@ -108,12 +162,89 @@ class AccountFields(forms.Form):
         return data
 
 
+class KeptFileInput(forms.FileInput):
+    """A file input that remembers the file joined on an earlier, refused attempt (`members.provisional`).
+
+    The page carries the kept file's signed token in `<name>_kept`; a new file chosen replaces it.
+    """
+
+    def value_from_datadict(self, data, files, name):
+        upload = super().value_from_datadict(data, files, name)
+        if upload:
+            return upload
+        token = data.get(f"{name}_kept")
+        cache = self.__dict__.setdefault("_kept", {})
+        if token not in cache:
+            cache[token] = provisional.from_token(token)
+        return cache[token]
+
+    def value_omitted_from_data(self, data, files, name):
+        return super().value_omitted_from_data(data, files, name) and f"{name}_kept" not in data
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if not isinstance(value, provisional.KeptUpload):
+            return super().render(name, None, attrs, renderer)
+        attrs = {key: item for key, item in (attrs or {}).items() if key != "required"}  # a file is there
+        input_id = attrs.get("id") or self.attrs.get("id", "")
+        attrs["aria-describedby"] = " ".join(filter(None, [f"{input_id}_kept", attrs.get("aria-describedby")]))
+        return format_html(
+            '<p class="kept-file" id="{}_kept"><input type="hidden" name="{}_kept" value="{}">{} <strong>{}</strong> '
+            '(<label for="{}">{}</label>)</p>{}',
+            input_id, name, value.token, _("Fichier déjà joint :"), value.name, input_id, _("remplacer"),
+            super().render(name, None, attrs, renderer),
+        )
+
+
+class KeptFileField(SafeFileField):
+    """A checked upload that, on a page shown again, offers the file kept from the earlier attempt."""
+
+    widget = KeptFileInput
+
+    def bound_data(self, data, initial):
+        return data if isinstance(data, provisional.KeptUpload) else super().bound_data(data, initial)
+
+
+def _document(label, explanation):
+    field = KeptFileField(label=label)
+    field.help_text = format_lazy("{} {}", explanation, field.help_text)
+    return field
+
+
 class RegistrationDocuments(forms.Form):
-    statutes = SafeFileField(label=_("Statuts de l'association"))
-    receipt = SafeFileField(label=_("Récépissé de déclaration en préfecture"))
+    statutes = _document(_("Statuts de l'association"), _("Les statuts en vigueur, signés."))
+    receipt = _document(
+        _("Récépissé de déclaration en préfecture"),
+        _(
+            "Le document que la préfecture (ou le greffe des associations) a remis à la déclaration de "
+            "l'association ; il porte son numéro RNA."
+        ),
+    )
     board_declaration = forms.BooleanField(
         label=_("Je certifie que la majorité du bureau est issue des migrations et que l'association est loi 1901."),
     )
+    FILES = ("statutes", "receipt")
+
+    def keep_uploads(self):
+        """After a refusal, of this form or another on the page: keep each accepted file for the next attempt.
+
+        A newly chosen file that was accepted is stored provisionally and named in the page; a refused one is
+        dropped (the file kept before it, if any, stays).
+        """
+        data, files = self.data.copy(), self.files.copy()
+        for name in self.FILES:
+            key = self.add_prefix(name)
+            value = None if name in self.errors else self.cleaned_data.get(name)
+            if isinstance(value, UploadedFile):
+                data[f"{key}_kept"] = provisional.token_for(provisional.keep(value))
+            if key in files:
+                del files[key]
+        self.data, self.files = data, files
+
+    def discard_kept(self):
+        """The registration went through: the kept files are now in the vault."""
+        for name in self.FILES:
+            if isinstance(self.cleaned_data.get(name), provisional.KeptUpload):
+                provisional.discard(self.cleaned_data[name])
 
 
 class RejectForm(forms.Form):

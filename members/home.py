@@ -48,8 +48,7 @@ def coordinator_section(request):
 def register():
     add_link("members:my_organisation", gettext_lazy("Mon association"), order=30, visible=has_role(Role.APPLICANT))
     add_link("members:directory", gettext_lazy("Réseau"), order=70, visible=has_role(*STAFF, Role.COORDINATOR))
-    add_link(
-        "members:actions", gettext_lazy("Actions en France"), order=140, visible=has_role(*STAFF, Role.COORDINATOR)
-    )
+    # Staff reach the actions in France from the network page (one link fewer in their bar).
+    add_link("members:actions", gettext_lazy("Actions en France"), order=140, visible=has_role(Role.COORDINATOR))
     add_home_section(staff_section, order=30, visible=has_role(*STAFF))
     add_home_section(coordinator_section, order=30, visible=has_role(Role.COORDINATOR))

@@ -81,8 +81,11 @@ class RowCheck:
         return {"create": _("Nouvelle"), "update": _("Mise à jour"), "unchanged": _("Inchangée")}.get(self.action, "")
 
 
-def read_table(upload):
-    """Rows of the file as dicts keyed by normalised headers (strings only)."""
+def read_table(upload, *, headers=HEADERS, required=REQUIRED):
+    """Rows of the file as dicts keyed by normalised headers (strings only).
+
+    `headers` maps a slugged column title to a field (the member list's by default; the history import
+    passes its own); `required` are the fields whose column must be there."""
     name = (upload.name or "").lower()
     upload.seek(0)
     if name.endswith(".xlsx"):
@@ -106,8 +109,8 @@ def read_table(upload):
     rows = [row for row in rows if any((cell or "").strip() for cell in row)]
     if not rows:
         raise DomainError(_("Le fichier est vide."), code="empty_file")
-    headers = [HEADERS.get(slug(header), "") for header in rows[0]]
-    missing = [column for column in REQUIRED if column not in headers]
+    columns = [headers.get(slug(header), "") for header in rows[0]]
+    missing = [column for column in required if column not in columns]
     if missing:
         raise DomainError(
             _("Colonnes obligatoires absentes : %(columns)s. La première ligne doit porter les titres (RNA, Nom, …).")
@@ -117,7 +120,7 @@ def read_table(upload):
     if len(rows) - 1 > MAX_ROWS:
         raise DomainError(_("Trop de lignes : %(max)s au maximum par fichier.") % {"max": MAX_ROWS}, code="too_many_rows")
     return [
-        {header: (cell or "").strip() for header, cell in zip(headers, row, strict=False) if header}
+        {header: (cell or "").strip() for header, cell in zip(columns, row, strict=False) if header}
         for row in rows[1:]
     ]
 

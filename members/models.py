@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -92,6 +93,12 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
+        # The directory's ordering and its "RNA" search (issue 15). On PostgreSQL, migration
+        # 0005_list_indexes adds trigram indexes for the name / acronym / city search.
+        indexes = [
+            models.Index(fields=["name", "id"], name="organisation_name_idx"),
+            models.Index(Upper("rna"), name="organisation_rna_upper_idx"),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
@@ -264,6 +271,28 @@ class FranceAction(models.Model):
         verbose_name = _("action en France")
         verbose_name_plural = _("actions en France")
         ordering = ["-year", "organisation__name", "title"]
+        indexes = [models.Index(fields=["year"], name="franceaction_year_idx")]
 
     def __str__(self):
         return self.title
+
+
+class ProvisionalUpload(models.Model):
+    """A file sent with a form that was refused for another field, kept so the person need not send it again.
+
+    Forms refer to it by a signed token (`members.provisional`); it is deleted once used or after
+    `provisional.KEEP_HOURS` hours by the periodic task `members.tasks.purge_provisional_uploads`.
+    """
+
+    key = models.UUIDField(unique=True, editable=False)
+    file = models.FileField(upload_to="provisional/%Y/%m/%d/")
+    original_name = models.CharField(max_length=200)
+    size = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("fichier joint en attente")
+        verbose_name_plural = _("fichiers joints en attente")
+
+    def __str__(self):
+        return self.original_name

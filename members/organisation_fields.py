@@ -7,6 +7,7 @@ or raises a `DomainError` naming the field, in French. Forms only translate inpu
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -133,7 +134,7 @@ def _operator(value, instance):
 
 
 def _label(name):
-    return str(Organisation._meta.get_field(name).verbose_name).capitalize()
+    return capfirst(str(Organisation._meta.get_field(name).verbose_name))  # "Numéro RNA", not "Numéro rna"
 
 
 def _clean_value(name, value, instance):
@@ -248,10 +249,16 @@ def _model_errors(draft, cleaned):
         )
     except ValidationError as error:
         return {
-            field: f"{_label(field)} : {messages[0]}" if field in cleaned else messages[0]
+            field: _named(field, messages[0]) if field in cleaned else messages[0]
             for field, messages in error.message_dict.items()
         }
     return {}
+
+
+def _named(field, message):
+    """The message with its field's name in front, unless it names the field already ("Numéro RNA invalide…")."""
+    label = _label(field)
+    return message if label.lower() in message.lower() else f"{label} : {message}"
 
 
 def _tied_fields_errors(draft, cleaned, instance):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.languages import current_language
 from accounts.models import Role
 from forim_portal.errors import DomainError
 from lifecycle.engine import fire
@@ -80,7 +81,7 @@ def register_organisation(*, data, statutes, receipt, user=None, account=None):
             )
         user = User.objects.create_user(
             email=email, password=account["password"], first_name=account.get("first_name", ""),
-            last_name=account.get("last_name", ""), role=Role.APPLICANT,
+            last_name=account.get("last_name", ""), role=Role.APPLICANT, language=current_language(),
         )
     organisation = Organisation(status=OrganisationStatus.PENDING, **data)
     _with_author(organisation, user)
@@ -250,7 +251,7 @@ def accept_invitation(*, token, user=None, account=None):
     else:
         user = User.objects.create_user(
             email=invitation.email, password=account["password"], first_name=account.get("first_name", ""),
-            last_name=account.get("last_name", ""), role=Role.APPLICANT,
+            last_name=account.get("last_name", ""), role=Role.APPLICANT, language=current_language(),
         )
     fire(invitation, "accept", by=user)  # locks the invitation: of two people using the link at once, one gets it
     Membership.objects.get_or_create(user=user, organisation=invitation.organisation, defaults={"role": invitation.role})

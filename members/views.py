@@ -102,19 +102,23 @@ def register(request):
                 else:
                     _form_error(org_form, error)
             else:
+                documents_form.discard_kept()
                 if anonymous:
                     login(request, user, backend=BACKEND)
                 request.session["active_organisation_id"] = organisation.pk
                 messages.success(
                     request,
-                    _("Merci ! L'inscription de %(name)s est enregistrée. L'équipe du FORIM va la vérifier ; "
+                    _("Merci ! L'inscription de l'association « %(name)s » est enregistrée. L'équipe du FORIM va la vérifier ; "
                       "vous recevrez un e-mail dès qu'elle sera validée.") % {"name": organisation},
                 )
                 return redirect("members:my_organisation")
-        messages.error(request, _("Certaines informations sont à corriger : voyez les messages en rouge."))
+        documents_form.keep_uploads()  # refused: the files already sent are not asked for again
     return render(
         request, "members/register.html",
-        {"org_form": org_form, "account_form": account_form, "documents_form": documents_form},
+        {
+            "org_form": org_form, "account_form": account_form, "documents_form": documents_form,
+            "forms": [org_form, account_form, documents_form],
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -324,7 +328,7 @@ def member_update(request, pk, membership_pk):
             messages.success(request, _("%(user)s n'agit plus pour l'organisation.") % {"user": membership.user})
         else:
             services.change_member_role(membership=membership, by=request.user, role=request.POST.get("role", ""))
-            messages.success(request, _("Rôle de %(user)s modifié.") % {"user": membership.user})
+            messages.success(request, _("Rôle modifié : %(user)s.") % {"user": membership.user})
     except DomainError as error:
         if error.status == 403:
             raise

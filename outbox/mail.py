@@ -69,10 +69,12 @@ def send_mail(*, to, subject_template, body_template, context, attachments=()):
 
 
 def build_message(entry):
-    """The e-mail of an outbox entry, its attachments built now."""
+    """The e-mail of an outbox entry, its attachments built now in the reader's language (a PDF too)."""
     message = EmailMessage(entry.subject, entry.body, settings.DEFAULT_FROM_EMAIL, [entry.to])
+    language = _reader(entry.to)[2] if entry.attachments else settings.LANGUAGE_CODE
     for name, args in entry.attachments:
-        built = ATTACHMENT_BUILDERS[name](*args)
+        with translation.override(language):
+            built = ATTACHMENT_BUILDERS[name](*args)
         if built:
             message.attach(*built)
     return message

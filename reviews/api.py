@@ -1,6 +1,7 @@
 """`/api/v1/`: transitions, review assignments, reviews and committee decisions, same rules as the pages."""
 
 from django.shortcuts import get_object_or_404
+from django_countries.serializers import CountryFieldMixin
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -10,6 +11,7 @@ from access import visibility
 from access.permissions import IsForimStaff, check_staff
 from accounts.models import User
 from forim_portal.api import StrictFieldsMixin, StrictInputMixin
+from forim_portal.quick_read import ChoiceLabelField, PageFiguresMixin, QuickReadMixin
 from forim_portal.schema import OptionalPositiveAmountText
 from grants import workflow
 from grants.models import Application
@@ -21,10 +23,10 @@ from .filters import ApplicationFilter
 from .models import CommitteeDecision, CommitteeSession, Outcome, Recommendation, Review, ReviewAssignment
 
 
-class InstructionApplicationSerializer(serializers.ModelSerializer):
+class InstructionApplicationSerializer(QuickReadMixin, CountryFieldMixin, serializers.ModelSerializer):
     organisation = serializers.CharField(source="organisation.name")
     call = serializers.CharField(source="call.title")
-    status_label = serializers.CharField(source="get_status_display")
+    status_label = ChoiceLabelField(source="status", choices=Application._meta.get_field("status").flatchoices)
     reviews_done = serializers.IntegerField()
     reviewers_count = serializers.IntegerField()
 
@@ -88,8 +90,10 @@ def _transition_payload(application, user):
     }
 
 
-class InstructionApplicationViewSet(viewsets.ReadOnlyModelViewSet):
+class InstructionApplicationViewSet(PageFiguresMixin, viewsets.ReadOnlyModelViewSet):
     """Staff's dossier table (same filters as the page) and each dossier's transitions."""
+
+    page_figures = staticmethod(selectors.with_review_figures)  # the review figures of the page's rows only
 
     permission_classes = [permissions.IsAuthenticated, IsForimStaff]
     serializer_class = InstructionApplicationSerializer
@@ -99,15 +103,6 @@ class InstructionApplicationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.staff_applications(self.request.user)
-
-    def paginate_queryset(self, queryset):
-        """The page's rows with their review figures, computed for these rows only."""
-        rows = super().paginate_queryset(queryset)
-        return None if rows is None else selectors.with_review_figures(rows)
-
-    def retrieve(self, request, *args, **kwargs):
-        [application] = selectors.with_review_figures([self.get_object()])
-        return Response(self.get_serializer(application).data)
 
     @extend_schema(methods=["GET"], responses=TransitionsSerializer)
     @extend_schema(methods=["POST"], request=TransitionInput, responses=TransitionsSerializer)

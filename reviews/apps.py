@@ -10,7 +10,7 @@ class ReviewsConfig(AppConfig):
         from documents.registry import register
         from grants import workflow
 
-        from . import home, rules  # noqa: F401  (registers the permissions)
+        from . import exports, home, rules  # noqa: F401  (registers the permissions)
         from .minutes import MINUTES
         from .services import committee_guard, require_amount_within_rules
 
@@ -18,4 +18,5 @@ class ReviewsConfig(AppConfig):
             workflow.register_guard(name, committee_guard(name))
         workflow.register_guard("award", require_amount_within_rules)
         register(MINUTES)
+        exports.register_kind()
         home.register()

@@ -60,4 +60,5 @@ class SessionForm(forms.ModelForm):
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Décision"), choices=Outcome.choices)
     amount = AmountField(label=_("Montant attribué (€)"), required=False)  # read by forim_portal.money.parse_amount
-    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                             help_text=_("Obligatoire pour ne pas retenir ou ajourner ; facultatif pour attribuer. L'association le lit."))

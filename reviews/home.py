@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from access import visibility
 from accounts.models import Role
 from accounts.navigation import STAFF, add_home_section, add_link, has_role
 
@@ -23,8 +24,6 @@ def reviewer_section(request):
 
 def operator_section(request):
     """Submitted dossiers the operator accompanies and has not given an opinion on yet."""
-    from access import visibility
-
     from .services import OPINION_STATES
 
     operators = visibility.organisation_ids(request.user, kinds=[visibility.OrganisationKind.OPERATOR])
@@ -44,9 +43,35 @@ def operator_section(request):
     }
 
 
+def awaits_visa(draft):
+    """A draft waits for the operator's visa: asked for and not answered since, or never given on a call that needs it."""
+    latest = max(draft.visas.all(), key=lambda visa: (visa.created_at, visa.pk), default=None)
+    if draft.visa_requested_at:
+        return latest is None or latest.created_at < draft.visa_requested_at
+    return latest is None and draft.call.operator_visa_required
+
+
+def operator_visa_section(request):
+    """Drafts of accompanied associations waiting for the operator's visa: those that asked for it first."""
+    from grants.selectors import operator_drafts
+
+    operators = visibility.organisation_ids(request.user, kinds=[visibility.OrganisationKind.OPERATOR])
+    if not operators:
+        return None
+    waiting = [draft for draft in operator_drafts(user=request.user)[:200] if awaits_visa(draft)]
+    waiting.sort(key=lambda d: (d.visa_requested_at is None, d.visa_requested_at or d.call.deadline, d.call.deadline, d.pk))
+    return {
+        "title": _("Brouillons : votre visa"),
+        "template": "reviews/home/operator_visas.html",
+        "applications": waiting[:20],
+        "count": len(waiting),
+    }
+
+
 def register():
     add_link("reviews:applications", gettext_lazy("Dossiers"), order=40, visible=has_role(*STAFF))
     add_link("reviews:committee_list", gettext_lazy("Comités"), order=50, visible=has_role(*STAFF))
     add_link("reviews:reviewer_home", gettext_lazy("Mes évaluations"), order=80, visible=has_role(Role.REVIEWER))
     add_home_section(reviewer_section, order=10, visible=has_role(Role.REVIEWER))
+    add_home_section(operator_visa_section, order=9, visible=has_role(Role.OPERATOR))
     add_home_section(operator_section, order=10, visible=has_role(Role.OPERATOR))

@@ -191,7 +191,7 @@ class CommitteeDecision(models.Model):
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="committee_decisions")
     outcome = models.CharField(_("décision"), max_length=10, choices=Outcome.choices)
     amount = models.DecimalField(_("montant attribué (€)"), **MONEY, null=True, blank=True)
-    reason = models.TextField(_("motif"))
+    reason = models.TextField(_("motif"), blank=True)
     decided_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
     decided_at = models.DateTimeField(default=timezone.now)
 

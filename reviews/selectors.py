@@ -7,6 +7,7 @@ from django.db.models import Count, F, Max, Min, Prefetch, Q
 from access import visibility
 from access.visibility import Purpose
 from grants.models import Application
+from grants.selectors import with_budget_totals
 from grants.states import State
 
 from .models import CommitteeDecision, Review, ReviewAssignment
@@ -58,9 +59,9 @@ def with_review_figures(applications):
 
 
 def in_batches(queryset, size=1000):
-    """Every row of a queryset with its review figures, read and completed `size` rows at a time (exports)."""
+    """Every row of a queryset with its review figures and budget totals, read and completed `size` rows at a time (exports)."""
     for batch in batched(queryset.iterator(chunk_size=size), size):
-        yield from with_review_figures(batch)
+        yield from with_budget_totals(with_review_figures(batch), size)
 
 
 def spread_flagged(application):
@@ -89,6 +90,18 @@ def reviews_of(application):
 def visible_reviews(user, application):
     """The reviews of a dossier this user may read (access.visibility.reviews)."""
     return visibility.reviews(user, reviews_of(application))
+
+
+def agenda_candidates(session):
+    """The call's dossiers staff may still put on this open session's agenda: under review or deferred,
+    best score first, with their submitted reviews counted (the page's rows only: a call holds at most a
+    few hundred dossiers)."""
+    return (
+        Application.objects.filter(call=session.call_id, status__in=[State.UNDER_REVIEW, State.DEFERRED])
+        .select_related("organisation")
+        .annotate(reviews_done=Count("review_assignments", filter=SUBMITTED, distinct=True))
+        .order_by(F("score").desc(nulls_last=True), "reference", "pk")
+    )
 
 
 def agenda(session):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from access.permissions import require_staff
 from accounts.models import Role
+from dashboards import cache as dashboard_figures
 from forim_portal.errors import DomainError
 from forim_portal.money import half_up_cents, parse_amount
 from grants import workflow
@@ -311,6 +312,7 @@ def save_review(*, assignment, by, scores, recommendation="", comment="", submit
         review.save()
         if submit:
             Application.objects.filter(pk=application.pk).update(score=application_score(application))
+            dashboard_figures.changed()  # an update() sends no signal: the dashboards count the score
     return review
 
 
@@ -334,9 +336,9 @@ def envelope_summary(call):
 
 
 def euros(amount):
-    from grants.eligibility import euros as french_euros
+    from forim_portal.formats import format_amount
 
-    return french_euros(amount)
+    return format_amount(amount)
 
 
 def _cost_total(application):
@@ -433,8 +435,8 @@ def record_decision(*, session, application, by, outcome, reason, amount=None, e
     if outcome not in Outcome.values:
         raise DomainError(_("Choisissez une décision : attribuer, ne pas retenir ou ajourner."), code="bad_outcome", field="outcome")
     reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("Indiquez le motif de la décision."), code="comment_required", field="reason")
+    if not reason and workflow.TRANSITIONS[outcome].comment_required:  # the workflow says which decisions need one
+        raise DomainError(_("Indiquez le motif de la décision : l'association le lira."), code="comment_required", field="reason")
     amount = parse_amount(amount, allow_zero=False) if outcome == Outcome.AWARD else None
     with transaction.atomic():
         # The envelope guard sums the call's awards: lock the call first, so two awards decided
@@ -442,6 +444,7 @@ def record_decision(*, session, application, by, outcome, reason, amount=None, e
         Call.objects.select_for_update().get(pk=application.call_id)
         if outcome == Outcome.AWARD:
             Application.objects.filter(pk=application.pk).update(awarded_amount=amount)
+            dashboard_figures.changed()  # an update() sends no signal: the dashboards sum this amount
         decision = CommitteeDecision.objects.create(
             session=session, application=application, outcome=outcome, amount=amount, reason=reason, decided_by=by
         )

@@ -22,5 +22,6 @@ urlpatterns = [
     path("evaluateur/<int:pk>/conflit/", views.declare_conflict, name="declare_conflict"),
     path("comites/", views.committee_list, name="committee_list"),
     path("comites/<int:pk>/", views.committee_detail, name="committee_detail"),
+    path("comites/<int:pk>/inscrire/", views.committee_add, name="committee_add"),
     path("comites/<int:pk>/dossiers/<int:application_pk>/decision/", views.decide, name="decide"),
 ]

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import select_template
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from access import visibility
@@ -22,12 +23,13 @@ from forim_portal.exports import export_response
 from grants import workflow
 from grants.forms import CorrectionDueField
 from grants.models import Application
+from grants.selectors import with_budget_totals
 from grants.services import default_correction_due_on
 from grants.states import State
 from grants.workflow import APPLICANT, OPERATOR, STAFF, SYSTEM, TRANSITIONS
-from members.choices import Sector
 
-from . import selectors, services
+from . import exports, selectors, services
+from .criteria import sections_for
 from .diagram import every_machine
 from .filters import ApplicationFilter
 from .forms import AdmissibilityForm, ConflictForm, DecisionForm, NoteForm, OpinionForm, SessionForm
@@ -66,6 +68,11 @@ EXPORT_COLUMNS = [
     (_("Opérateur d'appui"), lambda a: str(a.operator or a.organisation.operator or "")),
     (_("Statut"), lambda a: a.get_status_display()),
     (_("Montant demandé (€)"), "amount_requested"),
+    (_("Devise du budget"), "budget_currency"),
+    (_("Taux appliqué (unités pour 1 €)"), lambda a: f"{a.budget_units_per_euro.normalize():f}" if a.budget_units_per_euro else ""),
+    (_("Date du taux"), "budget_rate_date"),
+    (_("Total des dépenses (devise du budget)"), "budget_local"),
+    (_("Total des dépenses (€)"), "budget_euros"),
     (_("Note /20"), "score"),
     (_("Évaluations reçues"), "reviews_done"),
     (_("Montant attribué (€)"), "awarded_amount"),
@@ -87,7 +94,7 @@ def application_list(request):
     if export:
         if not filterset.is_valid():
             raise DomainError(_("Filtres invalides : corrigez-les avant d'exporter."), code="bad_filters")
-        return export_response(selectors.in_batches(filterset.qs), EXPORT_COLUMNS, filename="dossiers", fmt=export, title=_("Dossiers"))
+        return exports.respond(request, filterset.qs, fmt=export)  # streamed, or a document job above a size
     page = Paginator(filterset.qs if filterset.is_valid() else selectors.staff_applications(request.user).none(), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.with_review_figures(page.object_list)  # for these 25 rows only
     query = request.GET.copy()
@@ -109,19 +116,20 @@ def _bulk_action(request):
         messages.error(request, _("Cochez au moins un dossier."))
         return redirect(back)
     if action in {"csv", "xlsx"}:
-        return export_response(selectors.with_review_figures(selected), EXPORT_COLUMNS, filename="dossiers-selection", fmt=action, title=_("Dossiers"))
+        rows = with_budget_totals(selectors.with_review_figures(selected))
+        return export_response(rows, EXPORT_COLUMNS, filename="dossiers-selection", fmt=action, title=_("Dossiers"))
     if action == "assign":
         reviewer_id = request.POST.get("reviewer")
         pool = services.reviewers().filter(pk=reviewer_id) if reviewer_id else None
         created, short = services.spread_reviewers(applications=selected, by=request.user, reviewer_pool=pool)
-        messages.success(request, _("%(n)s attribution(s) faite(s).") % {"n": len(created)})
+        messages.success(request, ngettext("%(n)s attribution faite.", "%(n)s attributions faites.", len(created)) % {"n": len(created)})
         if short:
             messages.warning(request, _("Sans assez d'évaluateurs possibles (état ou conflit d'intérêts) : %(list)s.") % {
                 "list": ", ".join(a.reference or str(a.pk) for a in short)})
     elif action == "move":
         moved, refused = services.bulk_fire(applications=selected, by=request.user, name=request.POST.get("transition", ""), comment=request.POST.get("comment", ""))
         if moved:
-            messages.success(request, _("%(n)s dossier(s) déplacé(s).") % {"n": len(moved)})
+            messages.success(request, ngettext("%(n)s dossier déplacé.", "%(n)s dossiers déplacés.", len(moved)) % {"n": len(moved)})
         for application, message in refused:
             messages.error(request, f"{application.reference or application.pk} : {message}")
     else:
@@ -148,12 +156,11 @@ def _detail_context(request, application, **forms):
     transitions = [spec for spec in workflow.available_transitions(application, request.user) if spec.name not in hidden]
     context = {
         "application": application,
-        "budget_lines": list(application.budget_lines.all()),
-        "documents": list(application.documents.select_related("vault_document")),
         "history": list(application.transitions.select_related("by").order_by("-at", "-id")),
         "automatic_checks": services.automatic_checks(application),
         "checklist": services.checklist(application),
         "opinions": list(application.operator_opinions.select_related("author", "operator")),
+        "latest_visa": application.visas.select_related("given_by", "operator").order_by("-created_at", "-pk").first(),
         "assignments": assignments,
         "available_reviewers": [r for r in services.reviewers() if r.pk not in excluded],
         "reviews": reviews,
@@ -170,7 +177,6 @@ def _detail_context(request, application, **forms):
         "transition_name": forms.get("transition_name", ""),
         "correction_due_on": default_correction_due_on(),
         "ceiling": services.award_ceiling(application),
-        "sector_label": dict(Sector.choices).get(application.sector, application.sector),
         "document_jobs": list(DocumentJob.objects.filter(
             target_type=ContentType.objects.get_for_model(Application), target_id=application.pk).order_by("kind")),
     }
@@ -258,7 +264,7 @@ def assign(request, pk):
             messages.success(request, _("%(user)s évaluera ce dossier.") % {"user": reviewer})
         else:
             created, short = services.spread_reviewers(applications=[application], by=request.user)
-            messages.success(request, _("%(n)s évaluateur(s) attribué(s) automatiquement.") % {"n": len(created)})
+            messages.success(request, ngettext("%(n)s évaluateur attribué automatiquement.", "%(n)s évaluateurs attribués automatiquement.", len(created)) % {"n": len(created)})
             if short:
                 messages.warning(request, _("Pas assez d'évaluateurs sans conflit d'intérêts pour ce dossier."))
     except DomainError as error:
@@ -324,7 +330,11 @@ def operator_opinion(request, pk):
     elif request.method == "POST":
         status = 400
     opinions = application.operator_opinions.select_related("author")
-    return render(request, "reviews/operator_opinion.html", {"application": application, "form": form, "opinions": opinions}, status=status)
+    return render(request, "reviews/operator_opinion.html", {
+        "application": application, "form": form, "opinions": opinions,
+        "can_give": application.status in services.OPINION_STATES,
+        "latest_visa": application.visas.order_by("-created_at", "-pk").first(),
+    }, status=status)
 
 
 # --- reviewers --------------------------------------------------------------------------------
@@ -359,7 +369,8 @@ def _grid(application, review, posted=None):
         else:
             score = saved.get(criterion.pk)
             value, comment = (str(score.value), score.comment) if score else ("", "")
-        rows.append({"criterion": criterion, "value": value, "comment": comment, "choices": [str(n) for n in range(criterion.scale_max + 1)]})
+        rows.append({"criterion": criterion, "value": value, "comment": comment, "choices": [str(n) for n in range(criterion.scale_max + 1)],
+                     "sections": sections_for(criterion.label)})
     return rows
 
 
@@ -395,7 +406,6 @@ def review_form(request, pk):
         "recommendation": posted.get("recommendation", "") if posted else (review.recommendation if review else ""),
         "comment": posted.get("comment", "") if posted else (review.comment if review else ""),
         "others": others, "error": error, "conflict_form": ConflictForm(),
-        "budget_lines": list(application.budget_lines.all()),
     }, status=status)
 
 
@@ -448,7 +458,8 @@ def _committee_context(session, forms=None, error_for=None):
             prefix=f"d{application.pk}", initial={"amount": min(application.amount_requested, services.award_ceiling(application))}
         )
     summary = services.envelope_summary(session.call)
-    return {"session": session, "applications": applications, "summary": summary, "error_for": error_for}
+    candidates = list(selectors.agenda_candidates(session)) if session.is_open else []
+    return {"session": session, "applications": applications, "summary": summary, "error_for": error_for, "candidates": candidates}
 
 
 @staff_only
@@ -463,6 +474,28 @@ def committee_detail(request, pk):
             return render(request, "reviews/committee_detail.html", _committee_context(session), status=error.status)
         return redirect("reviews:committee_detail", pk=pk)
     return render(request, "reviews/committee_detail.html", _committee_context(session))
+
+
+@staff_only
+@require_POST
+def committee_add(request, pk):
+    """Put the ticked dossiers of the session's call on its agenda (the workflow's "Inscrire au comité")."""
+    session = get_object_or_404(CommitteeSession.objects.select_related("call"), pk=pk)
+    if not session.is_open:
+        messages.error(request, _("Cette séance est clôturée : aucun dossier ne peut y être ajouté."))
+        return render(request, "reviews/committee_detail.html", _committee_context(session), status=409)
+    chosen = [int(value) for value in request.POST.getlist("applications") if value.isdigit()]
+    if not chosen:
+        messages.error(request, _("Cochez au moins un dossier à inscrire."))
+        return render(request, "reviews/committee_detail.html", _committee_context(session), status=400)
+    applications = selectors.agenda_candidates(session).filter(pk__in=chosen)
+    moved, refused = services.bulk_fire(applications=list(applications), by=request.user, name="send_to_committee")
+    if moved:
+        messages.success(request, ngettext("%(count)s dossier inscrit à l'ordre du jour.", "%(count)s dossiers inscrits à l'ordre du jour.",
+                                           len(moved)) % {"count": len(moved)})
+    for application, message in refused:
+        messages.error(request, f"{application.reference or application.pk} : {message}")
+    return redirect("reviews:committee_detail", pk=pk)
 
 
 @staff_only

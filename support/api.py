@@ -47,7 +47,8 @@ def _resolve(request, data):
     return operator, association
 
 
-class SupportLogViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class SupportLogViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin,
+                        viewsets.ReadOnlyModelViewSet):
     serializer_class = SupportLogSerializer
     queryset = SupportLog.objects.none()
     permission_classes = [permissions.IsAuthenticated]
@@ -64,6 +65,20 @@ class SupportLogViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         data.update(operator=operator, association=association)
         log = services.add_log(by=request.user, **data)
         return Response(SupportLogSerializer(log).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        """Correct a log through `services.update_log` (the operator's writers or staff); operator and association stay."""
+        log = self.get_object()
+        serializer = self.get_serializer(log, data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        changes = {name: value for name, value in serializer.validated_data.items() if name in services.LOG_FIELDS}
+        data = serializer.validated_data
+        if data.get("operator", log.operator) != log.operator or data.get("association", log.association) != log.association:
+            raise serializers.ValidationError({"association": [_("L'opérateur et l'association d'un suivi ne changent pas.")]})
+        return Response(SupportLogSerializer(services.update_log(by=request.user, log=log, **changes)).data)
+
+    def perform_destroy(self, instance):
+        services.delete_log(by=self.request.user, log=instance)
 
 
 class AgreementViewSet(viewsets.ReadOnlyModelViewSet):

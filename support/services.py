@@ -51,6 +51,16 @@ def add_agreement(*, by, operator, association, signed_on, ends_on=None, file=No
     return agreement
 
 
+def _check_log(log):
+    if log.kind not in SupportKind.values:
+        raise DomainError(_("Type d'accompagnement inconnu."), code="bad_kind", field="kind")
+    if log.date > timezone.localdate():
+        raise DomainError(_("On enregistre ce qui a été fait : la date ne peut pas être dans le futur."), code="future", field="date")
+    if log.next_step_on and log.next_step_on < log.date:
+        raise DomainError(_("La prochaine étape doit venir après cette date."), code="bad_next_step", field="next_step_on")
+    _full_clean(log)
+
+
 def add_log(*, by, operator, association, date, kind, hours, notes="", next_step="", next_step_on=None):
     """Record what the operator did with an association it accompanies."""
     from .rules import accompanied_by
@@ -59,14 +69,31 @@ def add_log(*, by, operator, association, date, kind, hours, notes="", next_step
     if not accompanied_by([operator.pk]).filter(pk=association.pk).exists():
         raise DomainError(_("%(operator)s n'accompagne pas %(association)s.") % {"operator": operator, "association": association},
                           code="not_accompanied", status=404)
-    if kind not in SupportKind.values:
-        raise DomainError(_("Type d'accompagnement inconnu."), code="bad_kind", field="kind")
-    if date > timezone.localdate():
-        raise DomainError(_("On enregistre ce qui a été fait : la date ne peut pas être dans le futur."), code="future", field="date")
-    if next_step_on and next_step_on < date:
-        raise DomainError(_("La prochaine étape doit venir après cette date."), code="bad_next_step", field="next_step_on")
     log = SupportLog(operator=operator, association=association, date=date, kind=kind, hours=hours, notes=notes,
                      next_step=next_step, next_step_on=next_step_on, created_by=by)
-    _full_clean(log)
+    _check_log(log)
     log.save()
     return log
+
+
+LOG_FIELDS = ("date", "kind", "hours", "notes", "next_step", "next_step_on")
+
+
+def update_log(*, by, log, **changes):
+    """Correct a log (a typo in the hours, a forgotten next step): the operator's writers or FORIM staff; the
+    operator and the association stay."""
+    _check_writer(by, log.operator)
+    unknown = set(changes) - set(LOG_FIELDS)
+    if unknown:
+        raise DomainError(_("Champ non modifiable : %(fields)s.") % {"fields": ", ".join(sorted(unknown))}, code="read_only")
+    for name, value in changes.items():
+        setattr(log, name, value)
+    _check_log(log)
+    log.save(update_fields=list(changes) or None)
+    return log
+
+
+def delete_log(*, by, log):
+    """Remove a log written by mistake: the operator's writers or FORIM staff."""
+    _check_writer(by, log.operator)
+    log.delete()

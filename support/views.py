@@ -67,6 +67,7 @@ def _association_context(request, association, log_form=None, agreement_form=Non
         "association": association,
         "writers": writers,
         "logs": selectors.association_logs(association, request.user),
+        "editable_operators": {operator.pk for operator in writers},
         "agreements": selectors.association_agreements(association, request.user),
         "dossiers": visibility.applications(request.user, queryset=association.applications.select_related("call")).order_by("-call__year", "pk"),
         "log_form": log_form or SupportLogForm(),
@@ -104,6 +105,42 @@ def log_create(request, pk):
             messages.success(request, _("Suivi enregistré."))
             return redirect("support:association", pk=pk)
     return render(request, "support/association.html", _association_context(request, association, log_form=form), status=400)
+
+
+def _editable_log(request, log_pk):
+    """A log the user sees (404 otherwise) and may change: a writer of its operator or FORIM staff (403)."""
+    log = visible_or_404(visibility.support_logs(request.user).select_related("operator", "association"), pk=log_pk)
+    if not (visibility.is_staff(request.user) or log.operator_id in operator_ids(request.user, writers_only=True)):
+        raise PermissionDenied(_("Seul l'opérateur qui a noté ce suivi peut le modifier."))
+    return log
+
+
+@login_required
+def log_edit(request, log_pk):
+    log = _editable_log(request, log_pk)
+    initial = {name: getattr(log, name) for name in services.LOG_FIELDS}
+    form = SupportLogForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.update_log(by=request.user, log=log, **form.cleaned_data)
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, _("Suivi modifié."))
+                return redirect("support:association", pk=log.association_id)
+        return render(request, "support/log_edit.html", {"log": log, "form": form}, status=400)
+    return render(request, "support/log_edit.html", {"log": log, "form": form})
+
+
+@login_required
+def log_delete(request, log_pk):
+    log = _editable_log(request, log_pk)
+    if request.method != "POST":
+        return redirect("support:log_edit", log_pk=log.pk)
+    services.delete_log(by=request.user, log=log)
+    messages.success(request, _("Suivi supprimé."))
+    return redirect("support:association", pk=log.association_id)
 
 
 @login_required

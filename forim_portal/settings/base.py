@@ -30,6 +30,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "django-insecure-local-development-onl
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+IATI_REPORTING_ORG_REF = os.environ.get("IATI_REPORTING_ORG_REF", "FR-RNA-W751234567")  # placeholder: FORIM's org-id
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -57,11 +58,13 @@ INSTALLED_APPS = [
     "lifecycle",
     "members",
     "grants",
+    "intents",  # statements of intent: the first stage of two-stage calls (Mésoprojets)
     "reviews",
     "awards",
     "documents",
     "events",
     "support",
+    "history",  # past projects imported from FORIM's spreadsheets (laureates map, track record)
     "dashboards",
     "outbox",
     "operations",
@@ -105,6 +108,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
             ],
+            # {{ amount|euros }} everywhere, one format per language (forim_portal.formats).
+            "builtins": ["forim_portal.formats.filters"],
         },
     },
 ]
@@ -160,8 +165,12 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers per language (forim_portal/formats/fr|en/formats.py), then Django's own.
+FORMAT_MODULE_PATH = ["forim_portal.formats"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
+# Kosovo is on the OECD DAC list (grants/data/dac_recipients.json) but has no ISO 3166 code: the common "XK".
+COUNTRIES_OVERRIDE = {"XK": "Kosovo"}
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -256,6 +265,7 @@ CELERY_BEAT_SCHEDULE = {
     "grants-correction-reminders": {"task": "grants.tasks.remind_corrections", "schedule": 6 * 3600.0},
     "awards-report-reminders": {"task": "awards.tasks.remind_reports", "schedule": 6 * 3600.0},
     "events-reminders": {"task": "events.tasks.send_event_reminders", "schedule": 3600.0},
+    "members-purge-provisional-uploads": {"task": "members.tasks.purge_provisional_uploads", "schedule": 3600.0},
 }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -1,16 +1,14 @@
-"""Template helpers of the grants app: amounts in French, the message thread of a dossier."""
+"""Template helpers of the grants app: amounts, the message thread of a dossier."""
+
+from decimal import Decimal
 
 from django import template
 
-from grants.eligibility import euros as format_euros
+from forim_portal.formats.filters import euros
 from members.countries import country_name
 
 register = template.Library()
-
-
-@register.filter
-def euros(value):
-    return "" if value in (None, "") else format_euros(value)
+register.filter("euros", euros)  # the one amount filter (forim_portal.formats), also a builtin
 
 
 @register.simple_tag
@@ -62,3 +60,24 @@ def doc_label(doc_type):
     from grants.eligibility import document_label
 
     return document_label(doc_type)
+
+
+@register.filter
+def local_money(amount, currency):
+    """{{ line.local_amount|local_money:line.currency }} → "1 000 000 XOF" (grants.currencies.format_local)."""
+    from grants.currencies import format_local
+
+    return format_local(amount, currency) or "—"
+
+
+@register.simple_tag
+def budget_figures(application):
+    """{% budget_figures application as budget %}: the dossier's expense total in euros and in its currency, and the rate note."""
+    from grants.currencies import budget_sentence, local_total
+
+    lines = list(application.budget_lines.all())
+    return {
+        "lines": lines, "total": sum((line.amount for line in lines), Decimal("0.00")),
+        "currency": application.budget_currency, "local_total": local_total(application, lines),
+        "note": budget_sentence(application),
+    }

@@ -17,9 +17,27 @@ document.addEventListener("DOMContentLoaded", () => {
     const heading = landing.querySelector("h2, h3");
     if (heading) heading.after(flash); else landing.prepend(flash);
   }
+  // A table wider than the screen scrolls in its frame: the frame takes the keyboard focus so arrow keys
+  // scroll it, and says what it holds (WCAG 2.1.1; axe "scrollable-region-focusable").
+  const frameTables = () => document.querySelectorAll(".table-wrap").forEach((frame) => {
+    if (frame.scrollWidth > frame.clientWidth && !frame.hasAttribute("tabindex")) {
+      frame.setAttribute("tabindex", "0");
+      frame.setAttribute("role", "region");
+      const caption = frame.querySelector("caption") || frame.closest("section, article, .card")?.querySelector("h2, h3");
+      frame.setAttribute("aria-label", caption ? caption.textContent.trim() : (document.documentElement.lang === "en" ? "Table" : "Tableau"));
+    }
+  });
+  frameTables();
+  window.addEventListener("resize", frameTables);
   document.querySelectorAll("form[data-confirm]").forEach((form) => {
     form.addEventListener("submit", (event) => {
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  });
+  // A form with two buttons (save a draft, send for good): only the button that carries the question asks it.
+  document.querySelectorAll("button[data-confirm]").forEach((button) => {
+    button.addEventListener("click", (event) => {
+      if (!window.confirm(button.dataset.confirm)) event.preventDefault();
     });
   });
   // Autosave that cannot reach the server says so where the "saved" state shows.

@@ -10,7 +10,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import Role
 from tests.conftest import login
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, CallFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -77,10 +77,17 @@ def test_each_role_has_a_home_page_with_an_empty_state(client, role):
     assert 'class="empty"' in body or "<table" in body
 
 
-def test_anonymous_home_redirects_to_login(client):
+def test_a_visitor_gets_a_public_home_with_the_open_calls_and_a_way_in(client):
+    call = CallFactory(title="PRA/OSIM 2027")
     response = client.get(reverse("accounts:home"))
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("accounts:login"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "PRA/OSIM 2027" in page and call.programme.name in page
+    assert reverse("accounts:login") in page and reverse("members:register") in page
+    assert 'name="language"' in page  # the language switch is there, outside any menu to open
+    calls = client.get(reverse("grants:call_list"))
+    assert calls.status_code == 200 and "PRA/OSIM 2027" in calls.content.decode()
+    assert "Se connecter pour déposer une demande" in calls.content.decode()
 
 
 def test_profile_changes_language(client, applicant):

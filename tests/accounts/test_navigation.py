@@ -20,10 +20,9 @@ STAFF_BAR = [
     ("members:directory", "Réseau", "Network"),
     ("support:staff_activity", "Accompagnement", "Accompaniment"),
     ("awards:followup", "Suivi des projets", "Project monitoring"),
-    ("members:actions", "Actions en France", "Activities in France"),
     AGENDA,
     ("dashboards:staff", "Tableau de bord", "Dashboard"),
-]
+]  # staff reach "Actions en France" from the network page and the history import from the calls page
 MY_FIGURES = ("dashboards:mine", "Mes chiffres", "My figures")
 # (url name, French label, English label) in the order of the bar: the same as before the apps registered their own
 BARS = {
@@ -88,19 +87,27 @@ def test_each_role_gets_the_home_sections_its_apps_registered_in_order(rf):
 
     staff = [
         "grants.home.staff_section",
+        "intents.home.staff_section",
         "awards.home.staff_section",
         "members.home.staff_section",
         "events.home.upcoming_section",
     ]
     expected = {
-        "applicant": ["grants.home.applicant_section", "events.home.upcoming_section"],
+        "applicant": ["grants.home.applicant_section", "intents.home.applicant_section", "events.home.upcoming_section"],
         "staff": staff,
         "admin": staff,
         "reviewer": ["reviews.home.reviewer_section"],
-        "operator": ["reviews.home.operator_section", "support.home.operator_section", "events.home.upcoming_section"],
+        "operator": [
+            "reviews.home.operator_visa_section", "reviews.home.operator_section", "support.home.operator_section",
+            "events.home.upcoming_section",
+        ],
         "partner": ["awards.home.partner_section"],
         "coordinator": ["members.home.coordinator_section", "events.home.upcoming_section"],
     }
     for role, sections in expected.items():
         user = SimpleNamespace(is_authenticated=True, is_superuser=False, role=role)
         assert [entry.key for entry in _for(SECTIONS, user)] == sections, role
+    visitor = SimpleNamespace(is_authenticated=False, is_superuser=False, role="")
+    assert [entry.key for entry in _for(SECTIONS, visitor)] == [
+        "grants.home.public_section", "dashboards.home.public_laureates_section", "events.home.upcoming_section",
+    ]

@@ -52,3 +52,4 @@ def test_docs_page_loads_only_local_assets(client, staff_user, logged_in):
     assert external == []
     assert not re.search(r"https?://(?!localhost|testserver)[a-z0-9.-]+\.[a-z]{2,}", html)
     assert "drf_spectacular_sidecar" in html
+    assert '<html lang="fr">' in html  # axe-core: a page states its language

@@ -47,7 +47,7 @@ def test_twenty_api_payments_at_once_only_one_fits(payable, staff_user):
     statuses = sorted(outcome(r) for r in results)
     assert statuses == [201] + [400] * (POSTS - 1), statuses
     refusals = [r.json() for r in results if r.status_code == 400]
-    assert all(r["code"] == "overpayment" and "il reste 0,00 €" in r["detail"] for r in refusals)
+    assert all(r["code"] == "overpayment" and "il reste 0,00\u00a0€" in r["detail"] for r in refusals)
     assert list(Payment.objects.filter(tranche__application=payable.application).values_list("amount", flat=True)) == [
         payable.amount
     ]

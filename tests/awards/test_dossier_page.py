@@ -189,6 +189,10 @@ def test_the_partner_sees_the_follow_up_figures_not_the_private_parts(client, aw
     assert client.get(reverse("grants:application_detail", args=[awarded.pk])).status_code == 404
     html = client.get(reverse("awards:detail", args=[awarded.pk])).content.decode()
     assert euros(Decimal("4500.00")) in html  # its own top-up
-    assert "Convention" not in html and "Versements" not in html and "Rapport intermédiaire" not in html
+    # issue 14: the partner sees where payments and reports stand (the FOLLOW_UP purpose), never the agreement,
+    # the transfers' details or the reports themselves
+    assert "Versements et rapports" in html and "Rapport intermédiaire" in html
+    assert 'id="agreement-title"' not in html and 'id="payments-title"' not in html
+    assert all(reverse("awards:report", args=[r.pk]) not in html for r in awarded.reports.all())
     assert client.post(reverse("awards:agreement_return", args=[awarded.pk]), {"signed_file": pdf()}).status_code == 403
     assert not Agreement.objects.get(application=awarded).signed_file

@@ -78,7 +78,7 @@ def test_payments_start_the_project_and_overpaying_is_refused(awarded, staff_use
     awarded.refresh_from_db()
     assert awarded.status == State.IN_PROGRESS
     assert awarded.transitions.filter(name="start_project").count() == 1
-    with pytest.raises(DomainError, match="il reste 500,00 €"):
+    with pytest.raises(DomainError, match="il reste 500,00\u00a0€"):
         record_payment(tranche=first, paid_on="2026-02-02", amount="500.01", reference="VIR-2", by=staff_user)
     record_payment(tranche=first, paid_on="2026-02-02", amount="500.00", reference="VIR-2", by=staff_user)
     with pytest.raises(DomainError, match="rapport intermédiaire"):

@@ -60,7 +60,7 @@ def test_payments_never_exceed_the_award_even_when_a_tranche_is_wrong(signed, st
     with pytest.raises(DomainError, match="sur le montant attribué"):
         record_payment(tranche=first, paid_on="2026-02-01", amount="15000.01", reference="VIR", by=staff_user)
     record_payment(tranche=first, paid_on="2026-02-01", amount="15000.00", reference="VIR", by=staff_user)
-    with pytest.raises(DomainError, match="il reste 0,00 € à verser sur le montant attribué"):
+    with pytest.raises(DomainError, match="il reste 0,00\u00a0€ à verser sur le montant attribué"):
         record_payment(tranche=first, paid_on="2026-02-01", amount="0.01", reference="VIR", by=staff_user)
     assert sum(paid(signed)) == signed.awarded_amount
 

@@ -57,7 +57,7 @@ def test_the_second_tranche_waits_for_the_interim_report(awarded, applicant, sta
     submit_report(report=interim, by=applicant)
     review_report(report=interim, by=staff_user, approve=True)
     record_payment(tranche=second, paid_on="2026-06-01", amount="4500.00", reference="V2", by=staff_user)
-    with pytest.raises(DomainError, match="il reste 0,00 €"):
+    with pytest.raises(DomainError, match="il reste 0,00\u00a0€"):
         record_payment(tranche=second, paid_on="2026-06-01", amount="0.01", reference="V3", by=staff_user)
 
 

@@ -46,7 +46,8 @@ def test_no_guessing_by_url(client, two_projects, ccme_rule, other_applicant, pa
     login(client, partner_user)
     assert client.get(reverse("awards:detail", args=[pafha.pk])).status_code == 404
     page = client.get(reverse("awards:detail", args=[amf.pk]))
-    assert page.status_code == 200 and "Versements" not in page.content.decode()  # partners see the project, not its money
+    # partners see the project and the statuses of its payments and reports (issue 14), not the transfers themselves
+    assert page.status_code == 200 and 'id="payments-title"' not in page.content.decode()
     assert client.get(reverse("awards:report", args=[report.pk])).status_code == 404
 
 

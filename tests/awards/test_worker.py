@@ -36,7 +36,7 @@ def worker_media(worker_storage):
 def test_a_real_worker_renders_a_diploma_and_a_partner_report(celery_worker_available, worker_media, awarded, ccme, ccme_rule,
                                                               call, staff_user, partner_user):
     diploma = wait_for(request_document(kind="diploma", target=awarded, user=staff_user))
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(diploma)).pages).replace("\u202f", " ")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(diploma)).pages).replace("\u202f", " ").replace("\u00a0", " ")
     assert "Association des Marocains en France" in text and "15 000,00" in text
     xlsx = wait_for(request_document(kind="partner_report", target=ccme, user=partner_user, variant=f"{call.pk}-xlsx"))
     rows = list(load_workbook(io.BytesIO(xlsx)).active.iter_rows(values_only=True))

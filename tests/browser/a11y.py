@@ -28,6 +28,9 @@ _MARK_CONTROLS = """() => {
   let n = 0;
   for (const el of document.querySelectorAll('form input, form select, form textarea, form button')) {
     if (el.type === 'hidden' || el.disabled || !el.checkVisibility({visibilityProperty: true})) continue;
+    // a control taken out of the tab order on purpose, hidden from assistive technology, with another control in
+    // its place (the country picker's search box drives the plain select it enhances)
+    if (el.tabIndex === -1 && el.getAttribute('aria-hidden') === 'true') continue;
     if (el.closest('details:not([open])')) continue;  // folded away: reached once its summary is opened
     const key = el.type === 'radio' ? 'radio:' + el.form.id + ':' + el.name : null;
     if (key && seen.has(key)) { el.dataset.kbGroup = key; continue; }

@@ -105,7 +105,7 @@ def test_check_in_on_the_day_from_a_phone(phone_page, network):
     page.wait_for_function("document.querySelectorAll('#checkin-results li').length === 1")
     page.get_by_role("button", name="Pointer").click()
     page.get_by_role("button", name="✓ Présent").wait_for()
-    page.locator("#checkin-count").get_by_text("1 présents sur 6 inscrits").wait_for()
+    page.locator("#checkin-count").get_by_text("Présents : 1 sur 6 inscrits").wait_for()
     assert Registration.objects.get(name="Awa Sy").checked_in_at is not None
     box = page.get_by_role("button", name="✓ Présent").bounding_box()
     assert box["height"] >= 44  # a finger, not a mouse
@@ -124,7 +124,7 @@ def test_ceremony_marking_and_figures(page, network):
     page.locator("tbody tr").nth(0).get_by_placeholder("Représenté par").fill("Moussa Traoré, trésorier")
     page.locator("tbody tr").nth(0).get_by_label("Diplôme remis").check()
     page.locator("tbody tr").nth(0).get_by_role("button", name="Enregistrer").click()
-    page.locator("#ceremony-figures").get_by_text("1 lauréats sur 3 présents ou représentés").wait_for()
+    page.locator("#ceremony-figures").get_by_text("Lauréats présents ou représentés : 1 sur 3").wait_for()
     assert page.get_by_text("présents ou représentés").count() == 1
     screenshot(page, "events-ceremony")
     page.goto(f"/evenements/{network['jim'].pk}/inscrits/")

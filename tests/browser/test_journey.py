@@ -227,6 +227,7 @@ def review_award_and_celebrate(browser, live_server, page, application):
     page.get_by_label("Recommandation").select_option("fund")
     page.get_by_label("Appréciation générale").fill("Projet solide, bien ancré.")
     step(page, "14-reviewer-scores")
+    page.once("dialog", lambda dialog: dialog.accept())  # sending is for good: the page asks first
     page.get_by_role("button", name="Envoyer mon évaluation").click()
     assert page.get_by_text("Évaluation envoyée : merci !").is_visible()
 

@@ -10,8 +10,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_an_association_logs_in_and_sees_its_home(page):
     user = MembershipFactory(user__email="tresoriere@example.org", user__first_name="Aïssata").user
-    page.goto("/")
-    assert "/connexion/" in page.url
+    page.goto("/")  # the public home page: what FORIM funds, then a way in
+    screenshot(page, "01-public-home")
+    page.get_by_role("main").get_by_role("link", name="Se connecter").click()
+    page.wait_for_url("**/connexion/")
     screenshot(page, "01-login")
     browser_login(page, user.email, "mauvais-mot-de-passe")
     assert page.get_by_text("Adresse e-mail ou mot de passe incorrect").is_visible()

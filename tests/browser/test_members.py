@@ -15,7 +15,9 @@ def test_an_association_registers_on_a_phone(phone_page):
     screenshot(page, "members-01-register-empty-phone")
     fill_registration(page, rna="W12", password="un-mot-de-passe-solide-42")
     page.get_by_role("button", name="Envoyer l'inscription").click()
-    assert page.get_by_text("Numéro RNA invalide (« W12 »)").is_visible()
+    # Named twice: in the error summary at the top and next to the field.
+    assert page.get_by_role("link", name="Numéro RNA invalide (« W12 »)").is_visible()
+    assert page.locator("#id_org-rna_error").get_by_text("Numéro RNA invalide (« W12 »)").is_visible()
     assert page.input_value("[name=org-name]") == "Association Kassoumaï pour le développement"
     screenshot(page, "members-02-register-errors-phone")
     page.fill("[name=org-rna]", "W352000205")

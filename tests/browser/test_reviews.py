@@ -78,6 +78,7 @@ def test_a_reviewer_scores_on_a_phone(phone_page, instruction):
     page.get_by_label("Recommandation").select_option("fund")
     page.get_by_label("Appréciation générale").fill("Projet solide, bien ancré.")
     screenshot(page, "reviews-06-review-form-phone")
+    page.once("dialog", lambda dialog: dialog.accept())  # "it cannot be changed afterwards": yes, send it
     page.get_by_role("button", name="Envoyer mon évaluation").click()
     assert page.get_by_text("Évaluation envoyée : merci !").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -94,7 +94,7 @@ def test_ceremony_page_shows_42_of_53(client, ceremony, call, staff_user):
     assert len(applications) == 53
     login(client, staff_user)
     page = client.get(f"/evenements/{ceremony.pk}/ceremonie/").content.decode()
-    assert "42 lauréats sur 53 présents ou représentés" in page
+    assert "Lauréats présents ou représentés : 42 sur 53" in page
     assert "30 diplômes remis" in page
 
 
@@ -109,7 +109,7 @@ def test_ceremony_marking_by_htmx_keeps_what_was_typed_on_error(client, ceremony
     response = client.post(url, {"status": "represented", "represented_by": "Awa Sy", "diploma_handed": "on"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert 'value="Awa Sy"' in response.content.decode()
-    assert "1 lauréats sur 4 présents ou représentés" in response.content.decode()
+    assert "Lauréats présents ou représentés : 1 sur 4" in response.content.decode()
     invitation.refresh_from_db()
     assert (invitation.status, invitation.represented_by, invitation.diploma_handed) == ("represented", "Awa Sy", True)
 

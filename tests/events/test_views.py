@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from documents.models import DocumentJob, JobStatus
 from documents.services import request_document
 from events.models import Audience, Event, Registration, RegistrationStatus
+from events.views import AGENDA_PAGE_SIZE
 from forim_portal.errors import DomainError
 from tests.conftest import login
 from tests.factories import MembershipFactory, OrganisationFactory
@@ -57,13 +58,14 @@ def test_agenda_per_user(client, events, applicant, cosim_user, staff_user):
 def test_agenda_queries_do_not_grow_with_events(client, forim, applicant, django_assert_max_num_queries):
     login(client, applicant)
     EventFactory.create_batch(3, organiser=forim)
-    with django_assert_max_num_queries(12) as captured:
+    with django_assert_max_num_queries(14) as captured:  # the page's count, its rows, their registrations counted
         client.get("/evenements/")
     few = len(captured)
     EventFactory.create_batch(30, organiser=forim)
     with django_assert_max_num_queries(few):
         response = client.get("/evenements/")
-    assert len(response.context["events"]) == 33
+    assert len(response.context["events"]) == AGENDA_PAGE_SIZE  # a page of the 33 upcoming events
+    assert response.context["page"].paginator.count == 33
 
 
 def test_ics_of_the_agenda_and_of_one_event(client, events):
@@ -320,3 +322,12 @@ def test_closed_registration_shows_why_instead_of_the_form(client, event, applic
     page = client.get(f"/evenements/{event.pk}/").content.decode()
     assert "Les inscriptions sont closes depuis le" in page
     assert "S&#x27;inscrire" not in page and "S'inscrire" not in page
+
+
+def test_an_organiser_without_events_yet_gets_an_empty_attendance_page(client, cosim_user, cosim):
+    """The agenda offers "Fréquentation" to whoever may create events: the link never leads to a 403."""
+    login(client, cosim_user)
+    agenda = client.get("/evenements/").content.decode()
+    assert "/evenements/frequentation/" in agenda
+    response = client.get("/evenements/frequentation/")
+    assert response.status_code == 200 and list(response.context["by_event"]) == []

@@ -185,6 +185,8 @@ def admin_data(call, **changes):
             "tranche_split": "[70, 30]",
             "criteria-MIN_NUM_FORMS": "0",
             "criteria-MAX_NUM_FORMS": "1000",
+            "currency_rates-TOTAL_FORMS": "0",  # the call's exchange rates (an inline of the admin page)
+            "currency_rates-INITIAL_FORMS": "0",
             **changes,
         },
     )

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from forim_portal.errors import DomainError
 from grants import services
@@ -126,3 +127,28 @@ def test_no_reminder_once_the_corrections_are_sent_back(draft, applicant, staff_
     with django_capture_on_commit_callbacks(execute=True):
         assert services.send_correction_reminders() == 0
     assert mail.outbox == []
+
+
+def test_the_association_says_what_it_changed_when_it_sends_the_dossier_back(client, draft, applicant, staff_user):
+    services.submit_application(application=draft, by=applicant)
+    services.request_corrections(application=draft, by=staff_user, sections=["budget"], message="Le devis manque.")
+    login(client, applicant)
+    page = client.get(reverse("grants:application_edit", args=[draft.pk, "review"])).content.decode()
+    assert 'name="changes"' in page and "Ce que vous avez modifié" in page
+    response = client.post(reverse("grants:submit", args=[draft.pk]), {"changes": "Devis du foreur ajouté, ligne 3 corrigée."})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == State.SUBMITTED
+    assert draft.transitions.get(name="resubmit").comment == "Devis du foreur ajouté, ligne 3 corrigée."
+    login(client, staff_user)
+    assert "Devis du foreur ajouté" in client.get(reverse("reviews:application_detail", args=[draft.pk])).content.decode()
+
+
+def test_the_api_takes_what_changed_too(draft, applicant, staff_user):
+    services.submit_application(application=draft, by=applicant)
+    services.request_corrections(application=draft, by=staff_user, sections=["budget"], message="Le devis manque.")
+    api = APIClient()
+    api.force_authenticate(applicant)
+    response = api.post(f"/api/v1/applications/{draft.pk}/submit/", {"changes": "Devis ajouté."}, format="json")
+    assert response.status_code == 200, response.json()
+    assert draft.transitions.get(name="resubmit").comment == "Devis ajouté."

@@ -22,7 +22,7 @@ def test_unbalanced_budget_names_the_gap(draft):
     draft.save()
     result = failed(draft)["budget_balanced"]
     assert result.field == "budget"
-    assert "1\u202f000,00 €" in result.message
+    assert "1\u202f000,00\u00a0€" in result.message
 
 
 def test_grant_above_call_maximum(draft, call):
@@ -30,7 +30,7 @@ def test_grant_above_call_maximum(draft, call):
     call.save()
     result = failed(draft)["grant_max"]
     assert result.field == "amount_requested"
-    assert "10\u202f000,00 €" in result.message
+    assert "10\u202f000,00\u00a0€" in result.message
 
 
 def test_grant_share_compares_exact_values(draft, call):
@@ -45,7 +45,7 @@ def test_grant_share_compares_exact_values(draft, call):
     draft.amount_requested = Decimal("14000.01")
     draft.in_kind = Decimal("2000.00")
     draft.save()
-    assert "14\u202f000,00 €" in failed(draft)["grant_share"].message
+    assert "14\u202f000,00\u00a0€" in failed(draft)["grant_share"].message
 
 
 def test_grant_share_70_04_of_100_05_is_above_70_percent(draft, call):

@@ -87,9 +87,8 @@ def test_page_amounts_take_french_commas_and_refuse_sub_cents(client, draft, app
         "lines-INITIAL_FORMS": 0,
         "amount_requested": "14 000",
         "own_funds": "1 000,50",
-        "in_kind": "0,005",
         "local_partner_funds": "",
-        "other_funders": "",
+        "other_funders": "0,005",  # in_kind is no longer typed (computed from the budget's in-kind lines)
     }
     for index, line in enumerate(lines):
         data.update(
@@ -105,7 +104,7 @@ def test_page_amounts_take_french_commas_and_refuse_sub_cents(client, draft, app
     assert response.status_code == 400 and "deux chiffres après la virgule" in response.content.decode()
     draft.refresh_from_db()
     assert (draft.amount_requested, draft.own_funds) == (Decimal("14000.00"), Decimal("1000.50"))
-    assert draft.in_kind != Decimal("0.01")
+    assert draft.other_funders != Decimal("0.01")
 
 
 def test_a_refused_visa_shows_the_comment_again(client, draft, association, operator_org, operator_user):

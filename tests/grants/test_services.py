@@ -32,7 +32,7 @@ def test_submit_gives_reference_version_and_receipt_mail(draft, applicant, djang
     assert mimetype == "application/pdf" and filename == "accuse-de-depot-PRA-2026-0001.pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     assert "PRA-2026-0001" in text and "Association des Marocains en France" in text
-    assert "Forage et pompe" in text and "Maroc" in text and "20 000,00 €" in text.replace("\u202f", " ")
+    assert "Forage et pompe" in text and "Maroc" in text and "20 000,00 €" in text.replace("\u202f", " ").replace("\u00a0", " ")
 
 
 def test_references_follow_each_other_per_call(draft, other_draft, applicant, other_applicant):

@@ -325,3 +325,27 @@ def test_operator_and_viewer_read_but_cannot_write(client, draft, association, o
     assert client.get(reverse("grants:corrections", args=[draft.pk])).status_code == 403
     draft.refresh_from_db()
     assert draft.title == "Adduction d'eau potable à Tafraout" and draft.status == State.DRAFT
+
+
+def test_an_untouched_step_shows_no_rule_until_the_association_saves_it(client, call, association, applicant):
+    """GOV.UK pattern: no red on a form nobody has filled; a filled field speaks at once; "Enregistrer" shows all."""
+    fresh = ApplicationFactory(call=call, organisation=association, created_by=applicant, title="", duration_months=None)
+    login(client, applicant)
+    untouched = client.get(edit_url(fresh, "project")).content.decode()
+    assert 'class="rule-fail"' not in untouched and "À corriger dans cette étape" not in untouched
+    fresh.duration_months = 400
+    fresh.save()
+    filled = client.get(edit_url(fresh, "project")).content.decode()
+    assert filled.count('class="rule-fail"') == 1 and "400 mois" in filled  # only the field it filled in
+    response = client.post(edit_url(fresh, "project"), {"lock_version": fresh.lock_version, "title": "", "duration_months": "400", "save": ""})
+    assert response.status_code == 302 and response.url.endswith("?verifier=1")
+    attempted = client.get(response.url).content.decode()
+    assert attempted.count('class="rule-fail"') > 1  # now every rule of the step speaks, at its field
+
+
+def test_an_attachment_needs_its_type_chosen(client, draft, applicant):
+    page = login(client, applicant).get(edit_url(draft, "documents")).content.decode()
+    assert "Choisissez le type de pièce" in page
+    response = client.post(reverse("grants:document_add", args=[draft.pk]), {"doc_type": "", "file": SimpleUploadedFile("lettre.pdf", PDF * 10)})
+    assert response.status_code == 400 and "Choisissez le type de cette pièce." in response.content.decode()
+    assert not draft.documents.exists()

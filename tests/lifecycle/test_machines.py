@@ -33,12 +33,13 @@ def audit(obj):
 def test_the_workflow_page_lists_every_machine_with_its_guards(staff_user, client):
     login(client, staff_user)
     page = client.get(reverse("reviews:workflow")).content.decode()
-    assert len(machines()) == 8
+    assert len(machines()) == 9  # the ninth: the statement of intent of two-stage calls (intents)
     for machine in machines():
         assert f'id="machine-{machine.name}"' in page and str(machine.label).replace("'", "&#x27;") in page
     assert page.count("<svg") == len(machines()) and page.count("<table") == len(machines())
     assert "Décision « Attribuer » enregistrée dans une séance ouverte du comité (CEP)" in page  # a guard, as text
     assert "Le procès-verbal de la séance est généré (PDF)." in page  # an effect, as text
+    assert "Refusé après la date limite des manifestations d&#x27;intérêt" in page  # the statement's guard
 
 
 def test_committee_session_closes_once_with_an_audit_row(staff_user, client):

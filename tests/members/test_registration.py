@@ -116,7 +116,7 @@ def test_staff_validate_and_the_association_may_apply(client, staff_user, django
     assert organisation.validated_by == staff_user
     assert can_apply(organisation) == (True, "")
     assert mail.outbox[-1].to == ["asso@example.org"]
-    assert "est validée" in mail.outbox[-1].subject
+    assert "Inscription validée" in mail.outbox[-1].subject
 
 
 def test_staff_reject_with_a_reason_that_is_emailed(client, staff_user, django_capture_on_commit_callbacks):

@@ -63,8 +63,8 @@ def test_each_recipient_gets_its_own_entry_sent_after_commit(django_capture_on_c
         entries = note(["tresoriere@example.org", "", "president@example.org", "Tresoriere@example.org"])
         assert mail.outbox == []  # nothing leaves before the action commits
     assert [(m.to, m.subject) for m in mail.outbox] == [
-        (["tresoriere@example.org"], "L'inscription de AMF n'est pas validée"),
-        (["president@example.org"], "L'inscription de AMF n'est pas validée"),
+        (["tresoriere@example.org"], "Inscription non validée : AMF"),
+        (["president@example.org"], "Inscription non validée : AMF"),
     ]
     assert "Votre dossier est déposé." in mail.outbox[0].body
     rows = OutboxEntry.objects.filter(pk__in=[e.pk for e in entries])
@@ -80,8 +80,8 @@ def test_each_reader_gets_the_email_in_their_language(django_capture_on_commit_c
     with django_capture_on_commit_callbacks(execute=True):
         note(["treasurer@example.org", "tresoriere@example.org"])
     assert {m.to[0]: m.subject for m in mail.outbox} == {
-        "treasurer@example.org": "The registration of AMF has not been approved",
-        "tresoriere@example.org": "L'inscription de AMF n'est pas validée",
+        "treasurer@example.org": "Registration not approved: AMF",
+        "tresoriere@example.org": "Inscription non validée : AMF",
     }
 
 

@@ -64,7 +64,7 @@ def mails_of(template_subject):
 
 def test_registration_validation_rejection_and_invitation_emails_go_through_the_outbox(client, smtp):
     client.post(reverse("members:register"), form_data())
-    registered = "Inscription de Association Kassoumaï pour le développement (AKD) reçue"
+    registered = "Inscription reçue : Association Kassoumaï pour le développement (AKD)"
     assert set(OutboxEntry.objects.filter(subject=registered).values_list("to", "status")) == {
         ("awa@example.org", EntryStatus.DONE),
         ("contact@kassoumai.example.org", EntryStatus.DONE),
@@ -82,10 +82,10 @@ def test_registration_validation_rejection_and_invitation_emails_go_through_the_
     members.validate_organisation(organisation=pending, by=staff)
     members.invite_member(organisation=pending, by=admin, email="Secretaire@Example.org")
     assert sorted(OutboxEntry.objects.filter(subject__contains="AMF").values_list("to", "subject", "status")) == [
-        ("admin@example.org", "The registration of AMF has been approved", EntryStatus.DONE),
-        ("admin@example.org", "The registration of AMF has not been approved", EntryStatus.DONE),
-        ("asso@example.org", "L'inscription de AMF est validée", EntryStatus.DONE),
-        ("asso@example.org", "L'inscription de AMF n'est pas validée", EntryStatus.DONE),
+        ("admin@example.org", "Registration approved: AMF", EntryStatus.DONE),
+        ("admin@example.org", "Registration not approved: AMF", EntryStatus.DONE),
+        ("asso@example.org", "Inscription non validée : AMF", EntryStatus.DONE),
+        ("asso@example.org", "Inscription validée : AMF", EntryStatus.DONE),
         ("secretaire@example.org", "Invitation à rejoindre AMF sur le portail FORIM", EntryStatus.DONE),
     ]
     assert len(mail.outbox) == OutboxEntry.objects.count() == 7

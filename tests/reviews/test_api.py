@@ -134,3 +134,14 @@ def test_a_transition_or_review_with_an_unknown_field_is_refused_and_changes_not
     response = client.post(reverse("review-list"), body, content_type="application/json")
     assert response.status_code == 400 and "note" in response.json()
     assert not Review.objects.filter(assignment=assignment).exists()
+
+
+def test_a_filed_dossier_without_a_country_is_listed_not_a_500(make, staff_user, client):
+    """An older or imported dossier may have no country: the list shows "" for it."""
+    with_country, without = make(State.SUBMITTED, country="MA"), make(State.SUBMITTED)
+    type(without).objects.filter(pk=without.pk).update(country="")
+    login(client, staff_user)
+    response = client.get("/api/v1/instruction/applications/")
+    assert response.status_code == 200
+    countries = {row["id"]: row["country"] for row in response.json()["results"]}
+    assert countries == {with_country.pk: "MA", without.pk: ""}

@@ -7,6 +7,7 @@ from django.core import mail
 from django.urls import reverse
 from pypdf import PdfReader
 
+from awards.documents import award_dates
 from documents.models import DocumentJob, JobStatus
 from forim_portal.errors import Conflict, DomainError
 from grants import workflow
@@ -15,6 +16,8 @@ from grants.states import State
 from reviews import services
 from reviews.models import CommitteeDecision
 from tests.conftest import login
+from tests.factories import ApplicationFactory
+from tests.reviews.conftest import score_and_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -133,7 +136,48 @@ def test_committee_pages_are_staff_only(session, applicant, reviewer, client):
 def test_the_agenda_query_count_does_not_grow_with_dossiers(make, staff_user, session, client, count, django_assert_max_num_queries):
     for _ in range(count):
         make(State.READY_FOR_COMMITTEE)
+        make(State.UNDER_REVIEW)  # a candidate the page offers to put on the agenda
     login(client, staff_user)
-    with django_assert_max_num_queries(11):  # incl. the session's second-factor device
+    with django_assert_max_num_queries(13):  # incl. the second-factor device, the candidates and (first request of a process) the content type
         page = client.get(reverse("reviews:committee_detail", args=[session.pk]))
     assert page.content.decode().count("Enregistrer la décision") == count
+    assert page.content.decode().count('name="applications"') == count
+
+
+def test_an_award_needs_no_reason_but_a_refusal_does(session, staff_user):
+    """Awarding tells the association the amount; only "ne pas retenir" and "ajourner" must be explained."""
+    awarded, refused = (ApplicationFactory(call=session.call, status=State.READY_FOR_COMMITTEE) for _ in range(2))
+    decision = services.record_decision(session=session, application=awarded, by=staff_user, outcome="award", amount="5000", reason="")
+    awarded.refresh_from_db()
+    assert (decision.reason, awarded.status, awarded.awarded_amount) == ("", State.AWARDED, Decimal("5000.00"))
+    with pytest.raises(DomainError) as error:
+        services.record_decision(session=session, application=refused, by=staff_user, outcome="reject", reason="  ")
+    assert error.value.code == "comment_required" and "motif" in error.value.message
+    refused.refresh_from_db()
+    assert refused.status == State.READY_FOR_COMMITTEE
+
+
+def test_staff_put_dossiers_on_the_agenda_from_the_committee_page(client, session, staff_user, make, reviewers):
+    under_review = make(State.UNDER_REVIEW, title="Forage de Kayes")
+    unscored = make(State.UNDER_REVIEW, title="Sans évaluation")
+    score_and_submit(services.assign_reviewer(application=under_review, reviewer=reviewers[0], by=staff_user), [4, 3])
+    draft = ApplicationFactory(call=session.call, status=State.DRAFT, title="Brouillon")
+    login(client, staff_user)
+    page = client.get(reverse("reviews:committee_detail", args=[session.pk])).content.decode()
+    assert "Forage de Kayes" in page and "Brouillon" not in page
+    url = reverse("reviews:committee_add", args=[session.pk])
+    assert client.post(url, {}).status_code == 400
+    response = client.post(url, {"applications": [under_review.pk, unscored.pk, draft.pk]}, follow=True)
+    assert "Aucune évaluation envoyée" in response.content.decode()  # the refused one is named, the others go through
+    for application in (under_review, unscored, draft):
+        application.refresh_from_db()
+    assert (under_review.status, unscored.status, draft.status) == (State.READY_FOR_COMMITTEE, State.UNDER_REVIEW, State.DRAFT)
+    assert under_review.transitions.filter(name="send_to_committee", by=staff_user).exists()
+    agenda = client.get(reverse("reviews:committee_detail", args=[session.pk])).context["applications"]
+    assert [a.pk for a in agenda] == [under_review.pk]
+
+
+def test_the_diploma_is_dated_on_the_committee_sitting(session, staff_user, make):
+    application = make(State.READY_FOR_COMMITTEE)
+    services.record_decision(session=session, application=application, by=staff_user, outcome="award", amount="5000", reason="")
+    assert award_dates([application]) == {application.pk: session.date}

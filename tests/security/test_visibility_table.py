@@ -71,6 +71,11 @@ def world():
         application=dossier, doc_type="budget", original_name="budget-moulin.pdf", size=len(PDF)
     )
     w.attachment.file.save("budget-moulin.pdf", ContentFile(PDF), save=True)
+    # A's dossier under review (reviewer 1 assigned, a call that is not anonymous): its files open to the reviewer
+    w.reviewed_attachment = ApplicationDocument(
+        application=w.app_a, doc_type="accounts", original_name="comptes.pdf", size=len(PDF)
+    )
+    w.reviewed_attachment.file.save("comptes.pdf", ContentFile(PDF), save=True)
     w.other_partner = OrganisationFactory(
         kind=OrganisationKind.PARTNER, name="Agence française", acronym="AFD", rna=None
     )
@@ -100,6 +105,16 @@ DETAILS = {
     ),
     "dossier attachment": detail(
         lambda w: reverse("grants:document_download", args=[w.awarded_a.pk, w.attachment.pk]), PRIVATE, lambda w: PDF
+    ),
+    # Issue 14: the reviewer assigned to a dossier opens its files (attachments and the association's vault
+    # documents seen from it) to score it; never another reviewer, never a partner.
+    "attachment of a dossier under review": detail(
+        lambda w: reverse("grants:document_download", args=[w.app_a.pk, w.reviewed_attachment.pk]),
+        PRIVATE | {"reviewer_1"},
+        lambda w: PDF,
+    ),
+    "vault document seen from a dossier under review": detail(
+        lambda w: reverse("grants:vault_document", args=[w.app_a.pk, w.vault_a.pk]), PRIVATE | {"reviewer_1"}, lambda w: PDF
     ),
     "dossier API": detail(api(lambda w: f"applications/{w.awarded_a.pk}"), PRIVATE, lambda w: w.awarded_a.reference),
     "version diff": detail(lambda w: reverse("grants:version_diff", args=[w.app_a.pk, 1]), set(), None),

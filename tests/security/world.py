@@ -102,6 +102,7 @@ def build_world():
     _documents(w)
     _events(w)
     _support(w)
+    _intents(w)
     return w
 
 
@@ -163,3 +164,17 @@ def _support(w):
     w.support_agreement_a.file.save("convention.pdf", ContentFile(PDF), save=True)
     w.support_log_a = SupportLog.objects.create(operator=w.op_org_1, association=w.org_a, date=timezone.localdate(), kind="meeting",
                               hours=Decimal("2.00"), created_by=w.users["operator_1"])
+
+
+def _intents(w):
+    """A two-stage call (Mésoprojets) open to statements of intent, and A's draft statement on it."""
+    if not installed("intents"):
+        return
+    from intents.models import StatementOfIntent
+
+    now = timezone.now()
+    w.meso_call = CallFactory(title="Mésoprojets 2026", opens_at=now - datetime.timedelta(days=10),
+                              intent_deadline=now + datetime.timedelta(days=10), deadline=now + datetime.timedelta(days=90),
+                              max_grant=Decimal("100000.00"), min_total_budget=Decimal("120000.00"), max_total_budget=Decimal("300000.00"))
+    w.statement_a = StatementOfIntent.objects.create(call=w.meso_call, organisation=w.org_a, title="Centre de santé à Kayes",
+                                                     created_by=w.users["asso_a"])

@@ -246,3 +246,57 @@ def test_operator_page_holds_without_the_awards_app(client, accompanied, operato
     response = client.get("/accompagnement/")
     assert response.status_code == 200
     assert all(a.late_reports == [] for a in response.context["associations"])
+
+
+def test_hours_typed_with_a_french_comma_are_read_as_such(client, accompanied, operator_user):
+    login(client, operator_user)
+    response = client.post(f"/accompagnement/associations/{accompanied[0].pk}/suivi/",
+                           {"date": "2026-11-02", "kind": "meeting", "hours": "2,5", "notes": "Budget"})
+    assert response.status_code == 302
+    assert SupportLog.objects.get().hours == Decimal("2.50")
+    page = client.get(f"/accompagnement/associations/{accompanied[0].pk}/").content.decode()
+    assert 'inputmode="decimal"' in page
+
+
+def test_the_operator_corrects_then_deletes_its_log(client, accompanied, operator_org, operator_user):
+    log = _log(operator_org, accompanied[0], operator_user, hours=Decimal("25"))
+    login(client, operator_user)
+    page = client.get(f"/accompagnement/associations/{accompanied[0].pk}/").content.decode()
+    assert f"/accompagnement/suivis/{log.pk}/modifier/" in page
+    form = client.get(f"/accompagnement/suivis/{log.pk}/modifier/")
+    assert form.status_code == 200 and "Diagnostic" in form.content.decode()
+    values = {"date": log.date.isoformat(), "kind": "meeting", "hours": "2,5", "notes": "Diagnostic corrigé", "next_step": ""}
+    refused = client.post(f"/accompagnement/suivis/{log.pk}/modifier/", {**values, "hours": "deux"})
+    assert refused.status_code == 400 and "Diagnostic corrigé" in refused.content.decode()
+    assert client.post(f"/accompagnement/suivis/{log.pk}/modifier/", values).status_code == 302
+    log.refresh_from_db()
+    assert (log.hours, log.notes, log.operator, log.association) == (Decimal("2.50"), "Diagnostic corrigé", operator_org, accompanied[0])
+    assert client.post(f"/accompagnement/suivis/{log.pk}/supprimer/").status_code == 302
+    assert not SupportLog.objects.exists()
+
+
+def test_nobody_else_changes_an_operators_log(client, accompanied, operator_org, operator_user, other_operator_user, applicant):
+    log = _log(operator_org, accompanied[0], operator_user)
+    viewer = MembershipFactory(organisation=operator_org, role=MemberRole.VIEWER).user
+    for intruder, status in ((other_operator_user, 404), (applicant, 404), (viewer, 403)):
+        login(client, intruder)
+        assert client.get(f"/accompagnement/suivis/{log.pk}/modifier/").status_code == status
+        assert client.post(f"/accompagnement/suivis/{log.pk}/supprimer/").status_code == status
+    assert SupportLog.objects.filter(pk=log.pk, hours=Decimal("1.50")).exists()
+
+
+def test_api_corrects_and_deletes_through_the_same_rules(accompanied, operator_org, operator_user, other_operator_user):
+    log = _log(operator_org, accompanied[0], operator_user)
+    api = APIClient()
+    api.force_authenticate(other_operator_user)
+    assert api.patch(f"/api/v1/support/logs/{log.pk}/", {"hours": "3"}, format="json").status_code == 404
+    api.force_authenticate(operator_user)
+    future = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
+    refused = api.patch(f"/api/v1/support/logs/{log.pk}/", {"date": future}, format="json")
+    assert refused.status_code == 400 and "futur" in str(refused.json())
+    moved = api.patch(f"/api/v1/support/logs/{log.pk}/", {"association": accompanied[1].pk}, format="json")
+    assert moved.status_code == 400
+    response = api.patch(f"/api/v1/support/logs/{log.pk}/", {"hours": "3.25"}, format="json")
+    assert response.status_code == 200 and response.json()["hours"] == "3.25"
+    assert api.delete(f"/api/v1/support/logs/{log.pk}/").status_code == 204
+    assert not SupportLog.objects.exists()

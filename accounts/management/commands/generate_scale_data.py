@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
+from dashboards import cache as dashboard_figures
 from forim_portal.money import half_up_cents
 from grants.models import Application, BudgetLine, Call, Criterion, Programme, Transition
 from grants.states import State
@@ -143,6 +144,7 @@ class Command(BaseCommand):
             self.applications(options["applications"])
             reviews = self.reviews(options["reviews"])
             events = self.events(options["events"])
+        dashboard_figures.changed()  # bulk_create sends no signal: the dashboards count again
         self.stdout.write(
             f"Créés : {len(self.associations)} associations, {len(self.calls_created)} appels, "
             f"{len(self.applications_created)} dossiers, {self.transitions} changements d'état, "

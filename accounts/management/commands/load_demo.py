@@ -12,7 +12,7 @@ from django.utils.module_loading import module_has_submodule
 
 from accounts.demo import DEMO_PASSWORD, DEMO_USERS
 
-DEMO_MODULES = ["accounts", "members", "grants", "reviews", "awards", "events", "support"]
+DEMO_MODULES = ["accounts", "members", "grants", "reviews", "awards", "events", "support", "history", "intents"]
 
 
 class Command(BaseCommand):
