@@ -3,21 +3,21 @@
 SESSION_KEY = "active_organisation_id"
 
 
-def active_organisation(request):
+def memberships_of(user):
+    """The user's organisations, by name: one query, read once per request by the middleware."""
+    from members.models import Membership
+
+    return [m.organisation for m in Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name")]
+
+
+def active_organisation(request, organisations=None):
     """The organisation chosen in the session, or the user's first, or None."""
     user = request.user
     if not user.is_authenticated:
         return None
-    from members.models import Membership
-
-    memberships = Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name")
+    organisations = memberships_of(user) if organisations is None else organisations
     chosen = request.session.get(SESSION_KEY)
-    first = None
-    for membership in memberships:
-        if membership.organisation_id == chosen:
-            return membership.organisation
-        first = first or membership.organisation
-    return first
+    return next((o for o in organisations if o.pk == chosen), organisations[0] if organisations else None)
 
 
 class ActiveOrganisationMiddleware:
@@ -26,6 +26,8 @@ class ActiveOrganisationMiddleware:
 
     def __call__(self, request):
         # Resolved now, not lazily: views test `request.organisation is None`, which a lazy
-        # proxy around None would never satisfy. Anonymous requests cost no query.
-        request.organisation = active_organisation(request)
+        # proxy around None would never satisfy. Anonymous requests cost no query; the layout's
+        # organisation switch reads `request.organisations` instead of querying again.
+        request.organisations = memberships_of(request.user) if request.user.is_authenticated else []
+        request.organisation = active_organisation(request, request.organisations)
         return self.get_response(request)

@@ -34,6 +34,7 @@ DEFAULT_URL = "postgres://forim_bench:forim_bench@127.0.0.1:5432/forim_bench"
 TARGET_P50_MS = 25  # issue 15: every list page and API list, and the dossier pages, at 10,000 dossiers
 DASHBOARD_P50_MS = 30
 # Sessions, the cache (throttles), second-factor devices, login attempts: not the page's own queries.
+SERVER_TIMING = re.compile(r"app;dur=([0-9.]+)")
 PLUMBING = re.compile(r'FROM "(?:django_session|cache_table|otp_|axes_)')
 
 
@@ -63,17 +64,28 @@ def prepare(size, args):
     name = urllib.parse.urlsplit(url).path.lstrip("/")
     if not re.fullmatch(r"[A-Za-z0-9_]+", name):
         raise SystemExit(f"Nom de base inattendu : {name}")
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+
+    def migrate():
+        for command in (["migrate", "--verbosity", "0"], ["createcachetable"]):
+            subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
+
     if args.reuse and database_size(url, name) == size:
-        use_database(url)
-        return url, {"generated": False, "seconds": 0}
+        try:
+            migrate()  # a dataset kept from an older tree gets this tree's columns and indexes
+        except subprocess.CalledProcessError:
+            print(f"   {name}: migrations of another tree, rebuilt", flush=True)
+        else:
+            use_database(url)
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            return url, {"generated": False, "seconds": 0}
     use_database(args.database_url)
     with connection.cursor() as cursor:  # Django's autocommit: CREATE DATABASE runs outside a transaction
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         cursor.execute(f'CREATE DATABASE "{name}"')
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.settings"}
     started = time.perf_counter()
-    for command in (["migrate", "--verbosity", "0"], ["createcachetable"]):
-        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
+    migrate()
     migrated = time.perf_counter()
     command = [
         "generate_scale_data",
@@ -177,6 +189,7 @@ def pages(own_dossier, staff_dossier):
     """(name, who, path): the issue's table, then the other lists (events, follow-up, instruction API)."""
     return [
         ("floor", "anonymous", "/bench/floor/"),
+        ("layout floor", "staff", "/bench/layout/"),
         ("staff table", "staff", "/instruction/dossiers/"),
         ("staff table filtered", "staff", "/instruction/dossiers/?status=submitted&sector=water"),
         ("staff dossier page", "staff", f"/instruction/dossiers/{staff_dossier}/"),
@@ -241,12 +254,12 @@ def explain_slowest(page_list, cookies):
 def hammer(port, path, cookies, seconds, concurrency):
     """`concurrency` clients asking for `path` back to back for `seconds`: latencies (s) and non-2xx/3xx count."""
     header = {"Host": "127.0.0.1", "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
-    times, errors, lock = [], [0], threading.Lock()
+    times, server_times, errors, lock = [], [], [0], threading.Lock()
     deadline = time.perf_counter() + seconds
 
     def client():
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        mine, bad = [], 0
+        mine, mine_server, bad = [], [], 0
         while time.perf_counter() < deadline:
             started = time.perf_counter()
             try:
@@ -254,6 +267,9 @@ def hammer(port, path, cookies, seconds, concurrency):
                 response = connection.getresponse()
                 response.read()
                 status = response.status
+                timing = SERVER_TIMING.search(response.getheader("Server-Timing") or "")
+                if timing:
+                    mine_server.append(float(timing.group(1)))
             except (OSError, http.client.HTTPException):
                 connection.close()
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -262,6 +278,7 @@ def hammer(port, path, cookies, seconds, concurrency):
             bad += not 200 <= status < 400
         with lock:
             times.extend(mine)
+            server_times.extend(mine_server)
             errors[0] += bad
 
     threads = [threading.Thread(target=client) for _ in range(concurrency)]
@@ -277,6 +294,9 @@ def hammer(port, path, cookies, seconds, concurrency):
         "rps": round(len(ms) / elapsed, 1),
         "p50_ms": round(percentile(ms, 50), 1),
         "p99_ms": round(percentile(ms, 99), 1),
+        # the worker's own time (bench.timing): what the issue's targets are about, without the queue
+        "server_p50_ms": round(percentile(server_times, 50), 1) if server_times else None,
+        "server_p99_ms": round(percentile(server_times, 99), 1) if server_times else None,
         "errors": errors[0],
     }
 
@@ -329,12 +349,13 @@ def size_table(result):
         f"Dataset: {'generated in ' + str(result['dataset']['seconds']) + ' s (after migrate)' if result['dataset']['generated'] else 'reused'}; "
         f"load average before the run: {result['load_average_before']}.",
         "",
-        "| page | req/s | p50 ms | p99 ms | × floor | in-process ms | SQL | slowest query ms | seq scans | errors |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| page | req/s | p50 ms | p99 ms | × floor | server p50 ms | server p99 ms | in-process ms | SQL | slowest query ms | seq scans | errors |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, row in result["pages"].items():
         lines.append(
-            f"| {name} | {row['rps']} | {row['p50_ms']} | {row['p99_ms']} | {row['ratio_to_floor']} | {row['in_process_ms']} | {row['queries']} | "
+            f"| {name} | {row['rps']} | {row['p50_ms']} | {row['p99_ms']} | {row['ratio_to_floor']} | {row['server_p50_ms']} | "
+            f"{row['server_p99_ms']} | {row['in_process_ms']} | {row['queries']} | "
             f"{row['slowest_ms']} | {', '.join(row['seq_scans']) or '–'} | {row['errors']} |"
         )
     return "\n".join(lines)
@@ -344,12 +365,12 @@ def curve_table(results):
     sizes = [r["size"] for r in results]
     head = (
         "| page | "
-        + " | ".join(f"p50 ms @ {s:,}" for s in sizes)
+        + " | ".join(f"server p50 ms @ {s:,}" for s in sizes)
         + (" | 10k→100k |" if {10000, 100000} <= set(sizes) else " |")
     )
     lines = [head, "|---" * (head.count("|") - 1) + "|"]
     for name in results[0]["pages"]:
-        values = [r["pages"][name]["p50_ms"] for r in results]
+        values = [server_p50(r["pages"][name]) for r in results]
         row = f"| {name} | " + " | ".join(str(v) for v in values) + " |"
         if {10000, 100000} <= set(sizes):
             by_size = dict(zip(sizes, values, strict=True))
@@ -358,18 +379,23 @@ def curve_table(results):
     return "\n".join(lines)
 
 
+def server_p50(row):
+    """The issue's measure: the worker's own time (the client's p50 adds the queue in front of 2 workers)."""
+    return row["server_p50_ms"] if row.get("server_p50_ms") is not None else row["p50_ms"]
+
+
 def verdicts(results):
-    """Pages over the issue's targets (p50 at 10,000, and at most 1.5× that at 100,000)."""
+    """Pages over the issue's targets (server p50 at 10,000, and at most 1.5× that at 100,000)."""
     by_size = {r["size"]: r["pages"] for r in results}
     misses = []
     for name in results[0]["pages"]:
         target = target_for(name)
         if target is None:
             continue
-        if 10000 in by_size and by_size[10000][name]["p50_ms"] > target:
-            misses.append(f"{name}: p50 {by_size[10000][name]['p50_ms']} ms at 10,000 (target {target} ms)")
-        if {10000, 100000} <= by_size.keys() and by_size[100000][name]["p50_ms"] > 1.5 * by_size[10000][name]["p50_ms"]:
-            misses.append(f"{name}: {by_size[100000][name]['p50_ms']} ms at 100,000, over 1.5× its 10,000 figure")
+        if 10000 in by_size and server_p50(by_size[10000][name]) > target:
+            misses.append(f"{name}: server p50 {server_p50(by_size[10000][name])} ms at 10,000 (target {target} ms)")
+        if {10000, 100000} <= by_size.keys() and server_p50(by_size[100000][name]) > 1.5 * server_p50(by_size[10000][name]):
+            misses.append(f"{name}: {server_p50(by_size[100000][name])} ms at 100,000, over 1.5× its 10,000 figure")
     return misses
 
 
@@ -382,7 +408,7 @@ def markdown(results, args):
         "",
     ]
     parts += [size_table(r) + "\n" for r in results]
-    parts += ["## Curve (p50 ms)", "", curve_table(results), "", "## Over target", ""]
+    parts += ["## Curve (server p50 ms)", "", curve_table(results), "", "## Over target", ""]
     parts += [f"- {m}" for m in verdicts(results)] or ["- none"]
     parts += ["", "## Slowest query of each page, with its plan", ""]
     for r in results:
@@ -412,7 +438,10 @@ def main():
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--port", type=int, default=8798)
     parser.add_argument("--reuse", action="store_true", help="keep the dataset if it already has this many dossiers")
+    parser.add_argument("--redis-url", default="", help="cache and sessions in Redis, as in production (e.g. redis://127.0.0.1:6379/5)")
     args = parser.parse_args()
+    if args.redis_url:
+        os.environ["REDIS_URL"] = args.redis_url  # read by the settings, here and in gunicorn
     args.seconds, args.concurrency = min(args.seconds, 120), min(args.concurrency, 64)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     if not args.database_url.startswith("postgres"):
@@ -450,7 +479,7 @@ def main():
         )
     report = markdown(results, args)
     (RESULTS / f"pages-{stamp}.md").write_text(report)
-    print("## Curve (p50 ms)\n" + curve_table(results))
+    print("## Curve (server p50 ms)\n" + curve_table(results))
     misses = verdicts(results)
     print("\nOver target:\n" + ("\n".join(f"- {m}" for m in misses) or "- none"))
     for name, found in results[-1]["plans"].items():

@@ -10,3 +10,5 @@ ROOT_URLCONF = "bench.floor_urls"
 SECRET_KEY = os.environ.get("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789abcdef")
 # Loopback benchmark accounts share one password; hashing stays the real one.
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# The server's own time per request, read by bench/pages.py beside the client's latency.
+MIDDLEWARE = ["bench.timing.ServerTimingMiddleware", *MIDDLEWARE]  # noqa: F405

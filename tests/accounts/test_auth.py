@@ -105,6 +105,20 @@ def test_switching_to_an_organisation_one_does_not_act_for_is_refused(client, ap
     assert response.wsgi_request.organisation != other_association
 
 
+def test_a_member_of_two_associations_switches_from_the_layout(client, applicant, other_association):
+    from members.models import Membership
+
+    Membership.objects.create(user=applicant, organisation=other_association)
+    first = login(client, applicant).get(reverse("accounts:home"))
+    switch = re.search(r'<select id="org-switch".*?</select>', first.content.decode(), re.S).group(0)
+    options = re.findall(r'<option value="(\d+)"( selected)?>', switch)
+    assert {int(pk) for pk, _ in options} == set(Membership.objects.filter(user=applicant).values_list("organisation_id", flat=True))
+    assert [int(pk) for pk, chosen in options if chosen] == [first.wsgi_request.organisation.pk]
+    after = client.post(reverse("accounts:switch_organisation"), {"organisation": other_association.pk}, follow=True)
+    assert after.wsgi_request.organisation == other_association
+    assert f'<option value="{other_association.pk}" selected>' in after.content.decode()
+
+
 def test_django_admin_is_for_forim_admins_only(client, staff_user, admin_user):
     assert login(client, staff_user).get("/admin/").status_code == 302
     assert login(client, admin_user).get("/admin/").status_code == 200
