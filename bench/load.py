@@ -19,6 +19,8 @@ import html.parser
 import http.client
 import json
 import os
+import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -54,6 +56,9 @@ class Session:
             response = self.connection.getresponse()
             content = response.read()
             status = response.status
+            timing = re.search(r"app;dur=([0-9.]+)", response.getheader("Server-Timing") or "")
+            if timing:
+                self.record.server(page, float(timing.group(1)))
             for header, value in response.getheaders():
                 if header.lower() == "set-cookie":
                     name, _, rest = value.partition("=")
@@ -110,7 +115,13 @@ class Recorder:
     def __init__(self):
         self.lock = threading.Lock()
         self.times = defaultdict(list)
+        self.server_ms = defaultdict(list)
         self.errors = defaultdict(int)
+
+    def server(self, page, ms):
+        """The worker's own time for the request (bench.timing), without the queue in front of it."""
+        with self.lock:
+            self.server_ms[page].append(ms)
 
     def __call__(self, page, seconds, status):
         with self.lock:
@@ -126,21 +137,25 @@ def percentile(values, q):
 # --- the scenarios -----------------------------------------------------------------------------------
 
 
-def association_deadline(port, record, email, draft_pk, stop, submitted):
+def association_deadline(port, record, email, draft_pk, stop, submitted, think=0.0):
     session = Session(port, record)
     if not session.login(email):
         return
     autosaves = 0
     while not stop.is_set():
         session.request("mes-dossiers", "GET", "/subventions/mes-dossiers/")
+        stop.wait(think)
         session.request("dossier", "GET", f"/subventions/dossiers/{draft_pk}/")
+        stop.wait(think)
         _, step_page = session.request("etape", "GET", f"/subventions/dossiers/{draft_pk}/etape/project/")
+        stop.wait(think)
         # the browser's autosave posts the whole step form, with the field being typed changed
         fields = FormFields(step_page.decode("utf-8", "replace")).fields
         fields.pop("csrfmiddlewaretoken", None)
         session.request("autosave", "POST", f"/subventions/dossiers/{draft_pk}/etape/project/autosave/",
                         {**fields, "title": f"Adduction d'eau potable, version {autosaves}"})
         autosaves += 1
+        stop.wait(think)
         if autosaves == 3:
             status, _ = session.request("deposer", "POST", f"/subventions/dossiers/{draft_pk}/deposer/", {})
             submitted.append((draft_pk, status))
@@ -177,6 +192,19 @@ def django_setup(database_url):
     import django
 
     django.setup()
+
+
+def open_deadline_hour():
+    """The scenario is the last hour before a deadline: the scale data's open call (the latest) closes an
+    hour from now, whenever the dataset was generated. Benchmark database only."""
+    import datetime
+
+    from accounts.management.commands.generate_scale_data import PROGRAMME_CODE
+    from grants.models import Call
+
+    latest = Call.objects.filter(programme__code=PROGRAMME_CODE).order_by("-year", "-pk").first()
+    if latest:
+        Call.objects.filter(pk=latest.pk).update(deadline=time_now() + datetime.timedelta(hours=1))
 
 
 def pick_actors(users):
@@ -273,6 +301,35 @@ def start_gunicorn(port, workers, database_url, *, threads=2, extra_env=None):
     raise SystemExit("gunicorn ne démarre pas")
 
 
+def start_worker(broker, database_url):
+    """A Celery worker on the bench's database and broker, as docker-compose runs it (its own process group)."""
+    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT),
+           "CELERY_BROKER_URL": broker}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    log = open(RESULTS / "load-worker.log", "w")  # noqa: SIM115 - kept open for the worker's life
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "forim_portal", "worker", "-c", "2", "--loglevel=warning",
+         "--without-heartbeat", "--without-gossip", "--without-mingle", "-n", "bench-load@%h"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    time.sleep(8)  # the worker connects to the broker; tasks queued before simply wait for it
+    return process
+
+
+def drain_and_stop(process, timeout=300):
+    """Let the worker finish the receipts and e-mails queued during the run, then stop it."""
+    from outbox.models import EntryStatus, OutboxEntry
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and OutboxEntry.objects.exclude(status=EntryStatus.DONE).exists():
+        time.sleep(2)
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", "postgres://forim_bench:forim_bench@127.0.0.1:5432/forim_bench"))
@@ -281,10 +338,13 @@ def main():
     parser.add_argument("--duration", type=int, default=60, help="seconds (max 600)")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=8799)
+    parser.add_argument("--broker", default="", help="a Redis URL: a Celery worker runs the receipts and e-mails, as in production")
+    parser.add_argument("--think", type=float, default=0.0, help="seconds each association waits between two requests (0: none)")
     args = parser.parse_args()
     users, duration, staff_count = min(args.users, 200), min(args.duration, 600), min(args.staff, 5)
 
     django_setup(args.database_url)
+    open_deadline_hour()
     pairs, dossiers, staff = pick_actors(users)
     if not pairs or not dossiers:
         raise SystemExit("Pas de données de charge : lancez d'abord manage.py generate_scale_data.")
@@ -292,9 +352,11 @@ def main():
     draft_pks = [pk for _, pk in pairs]
     before = count_submissions(draft_pks)
 
-    server = start_gunicorn(args.port, args.workers, args.database_url)
+    worker = start_worker(args.broker, args.database_url) if args.broker else None
+    server = start_gunicorn(args.port, args.workers, args.database_url, extra_env={"CELERY_BROKER_URL": args.broker} if args.broker else None)
     record, stop, submitted = Recorder(), threading.Event(), []
-    threads = [threading.Thread(target=association_deadline, args=(args.port, record, email, pk, stop, submitted)) for email, pk in pairs]
+    threads = [threading.Thread(target=association_deadline, args=(args.port, record, email, pk, stop, submitted, args.think))
+               for email, pk in pairs]
     threads += [threading.Thread(target=staff_day, args=(args.port, record, email, dossiers, stop)) for email in staff[:staff_count]]
     threads.append(threading.Thread(target=floor, args=(args.port, record, stop)))
     started = time.perf_counter()
@@ -309,9 +371,12 @@ def main():
         server.terminate()
         server.wait(timeout=30)
     elapsed = time.perf_counter() - started
+    if worker:
+        drain_and_stop(worker)
     after = count_submissions(draft_pks)
 
-    report = {"users": len(pairs), "staff": staff_count, "duration_s": round(elapsed, 1), "workers": args.workers, "pages": {},
+    report = {"users": len(pairs), "staff": staff_count, "duration_s": round(elapsed, 1), "workers": args.workers,
+              "celery_worker": bool(worker), "think_s": args.think, "pages": {},
               "submissions": {"attempted_first_clicks": len(submitted), "accepted": sum(1 for _, s in submitted if s == 302),
                               "before": before, "after": after}}
     for page, times in sorted(record.times.items()):
@@ -319,6 +384,8 @@ def main():
         report["pages"][page] = {
             "requests": len(ms), "rps": round(len(ms) / elapsed, 1), "p50_ms": round(percentile(ms, 50), 1),
             "p95_ms": round(percentile(ms, 95), 1), "p99_ms": round(percentile(ms, 99), 1), "errors": record.errors[page],
+            "server_p50_ms": round(percentile(record.server_ms[page], 50), 1) if record.server_ms[page] else None,
+            "server_p95_ms": round(percentile(record.server_ms[page], 95), 1) if record.server_ms[page] else None,
             "queries": queries.get(page, {}).get("queries"),
         }
     lost = report["submissions"]["accepted"] - (after["submitted"] - before["submitted"])
@@ -327,9 +394,10 @@ def main():
     out = RESULTS / f"load-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False))
 
-    print(f"{'page':22} {'req':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'err':>4} {'SQL':>4}")
+    print(f"{'page':22} {'req':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'srv p50':>8} {'srv p95':>8} {'err':>4} {'SQL':>4}")
     for page, row in report["pages"].items():
-        print(f"{page:22} {row['requests']:6} {row['rps']:7} {row['p50_ms']:8} {row['p95_ms']:8} {row['p99_ms']:8} {row['errors']:4} {row['queries']!s:>4}")
+        print(f"{page:22} {row['requests']:6} {row['rps']:7} {row['p50_ms']:8} {row['p95_ms']:8} {row['p99_ms']:8} "
+              f"{row['server_p50_ms']!s:>8} {row['server_p95_ms']!s:>8} {row['errors']:4} {row['queries']!s:>4}")
     s = report["submissions"]
     print(f"Dépôts : {s['accepted']} acceptés, {after['submitted'] - before['submitted']} en base, perdus {lost}, "
           f"doublés {after['doubled']}, références distinctes {after['distinct_references']}. Résultats : {out}")

@@ -11,7 +11,7 @@ class GrantsConfig(AppConfig):
         from documents.registry import DocumentKind, register
         from outbox.mail import register_attachment
 
-        from . import home, services, workflow
+        from . import home, services, tally, workflow
         from .documents import check_receipt, render_receipt
         from .notifications import receipt_attachment
 
@@ -26,3 +26,4 @@ class GrantsConfig(AppConfig):
         workflow.register_effect("resubmit", services.resolve_corrections)
         register_attachment("grants.receipt", receipt_attachment)
         home.register()
+        tally.connect()

@@ -20,6 +20,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from dashboards import cache as dashboard_figures
 from forim_portal.money import half_up_cents
+from grants import tally
 from grants.models import Application, BudgetLine, Call, Criterion, Programme, Transition
 from grants.states import State
 from members.models import MemberRole, Membership, Organisation, OrganisationKind, OrganisationStatus
@@ -145,6 +146,7 @@ class Command(BaseCommand):
             reviews = self.reviews(options["reviews"])
             events = self.events(options["events"])
         dashboard_figures.changed()  # bulk_create sends no signal: the dashboards count again
+        tally.STATUSES.changed()  # and the dossiers per state
         self.stdout.write(
             f"Créés : {len(self.associations)} associations, {len(self.calls_created)} appels, "
             f"{len(self.applications_created)} dossiers, {self.transitions} changements d'état, "

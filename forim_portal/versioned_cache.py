@@ -1,0 +1,71 @@
+"""Figures computed once per change of the data they come from, not once per request.
+
+A `VersionedCache` keeps derived figures in Django's cache (Redis in production, the database
+cache without it: never a process's memory) under a key that holds a *version* of their data.
+The code that changes that data bumps the version after its transaction commits, so the next
+request computes the figures again and every later one reads them: exact without a counter
+per cell to keep right.
+
+Rules that keep it exact:
+- The version is bumped *after* commit, never before: a request that reads it afterwards
+  sees the committed rows. A bump that finds no version (evicted, Redis restarted) starts a
+  new one from the clock, always above any version an older entry was stored under.
+- Figures are never read from nor written to the cache inside an open transaction (tests,
+  or a request that changed data first): they could include writes that never commit.
+- Entries expire after `timeout` seconds anyway, a bound if a process dies between a commit
+  and its bump, or the cache could not be reached for it.
+- A cache that cannot be reached never fails a request: writes go on, figures are computed.
+"""
+
+import logging
+import time
+
+from django.core.cache import cache
+from django.db import connection, transaction
+
+logger = logging.getLogger(__name__)
+
+
+class VersionedCache:
+    def __init__(self, name, *, timeout=600):
+        self.name, self.timeout = name, timeout
+        self.version_key = f"{name}:version"
+
+    def bump(self):
+        """A new version now (use `changed()` from code that may run inside a transaction)."""
+        try:
+            try:
+                cache.incr(self.version_key)
+            except ValueError:  # no version yet, or it was evicted
+                cache.set(self.version_key, time.time_ns(), None)
+        except Exception:  # Redis down, no cache table: the backends raise various errors
+            logger.exception("Could not mark %s as changed", self.name)
+
+    def changed(self, *args, **kwargs):
+        """The data changed: the figures are computed again after commit (usable as a signal receiver)."""
+        transaction.on_commit(self.bump, robust=True)
+
+    def version(self):
+        current = cache.get(self.version_key)
+        if current is None:
+            cache.add(self.version_key, time.time_ns(), None)
+            current = cache.get(self.version_key)
+        return current
+
+    def get(self, parts, compute):
+        """`compute()`'s result, cached under `parts` (what else the figures depend on) and the version."""
+        if connection.in_atomic_block:
+            return compute()
+        try:
+            key = ":".join([self.name, str(self.version()), *(str(part) for part in parts)])
+            found = cache.get(key)
+        except Exception:  # the cache is unreachable: the figures are computed, as without it
+            logger.exception("Could not read %s from the cache", self.name)
+            return compute()
+        if found is None:
+            found = compute()
+            try:
+                cache.set(key, found, self.timeout)
+            except Exception:
+                logger.exception("Could not keep %s in the cache", self.name)
+        return found
