@@ -188,6 +188,12 @@ def application_q(user, purpose=Purpose.PRIVATE):
     raise ValueError(f"no such purpose for a dossier: {purpose}")
 
 
+def sees_every_application(user, purpose=Purpose.PRIVATE):
+    """Whether this user's dossiers for this purpose are the whole table (FORIM staff): a total kept for
+    the whole table (`grants.tally`) is then theirs too."""
+    return application_q(user, purpose) == Q()
+
+
 def applications(user, purpose=Purpose.PRIVATE, queryset=None):
     """The dossiers this user may see for this purpose (see the module's docstring)."""
     return _restrict(queryset, Application, application_q(user, purpose))

@@ -5,6 +5,8 @@ backends, exception handler). For writes, adopt `StrictInputMixin` on a viewset 
 `StrictFieldsMixin` on a serializer: a field the API does not know is refused, never ignored.
 """
 
+from functools import partial
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
@@ -22,16 +24,25 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from forim_portal.errors import DomainError
 from forim_portal.money import parse_amount
+from forim_portal.paging import CountedPaginator
 
 # Query parameters every list understands besides its filters.
 COMMON_QUERY_PARAMS = {"page", "page_size", "format", api_settings.SEARCH_PARAM, api_settings.ORDERING_PARAM}
 
 
 class Pagination(PageNumberPagination):
-    """Page numbers; a page size above the maximum or not a number is refused, not silently capped."""
+    """Page numbers; a page size above the maximum or not a number is refused, not silently capped.
+
+    A view that knows its list's total without counting it (`known_count(request)` returning a number,
+    or None to count) spares the database the scan of every row behind the list."""
 
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def paginate_queryset(self, queryset, request, view=None):
+        known = getattr(view, "known_count", None)
+        self.django_paginator_class = partial(CountedPaginator, count=known(request) if known else None)
+        return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)

@@ -6,6 +6,7 @@ shipped file is read as the default, so a fresh database, the tests and `make ru
 `call_countries` is the one answer the eligibility rule, the call page and the project step read.
 """
 
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,18 +63,24 @@ def load_country_list(*, path=DAC_FILE):
     return country_list, created
 
 
+@functools.cache
+def _shipped_list():
+    """The file shipped with the code, read once per process (it changes only with a new release)."""
+    return read_list_file()
+
+
 def default_list():
     """The list of a call without its own: the loaded default, else the shipped file (an unsaved row)."""
     loaded = CountryList.objects.filter(is_default=True).first()
     if loaded is not None:
         return loaded
-    data = read_list_file()
+    data = _shipped_list()
     return CountryList(
         code=data["code"],
         name=data["name"],
         year=data["year"],
         source=data["source"],
-        codes=data["codes"],
+        codes=list(data["codes"]),  # a copy: the file's reading is shared by the process
         is_default=True,
     )
 

@@ -14,6 +14,7 @@ Autosaves and other edits do not: they change no state, so the tally stays read 
 hour. `tests/grants/test_tally.py` compares the tally with a full count after each kind of write.
 """
 
+from django.db import connection
 from django.db.models import Count
 from django.db.models.signals import post_delete, post_save
 
@@ -61,3 +62,31 @@ def connect():
     post_save.connect(_on_application_save, sender=Application, dispatch_uid="grants-tally-application-save")
     post_delete.connect(STATUSES.changed, sender=Application, dispatch_uid="grants-tally-application-delete")
     post_save.connect(_on_transition_save, sender=Transition, dispatch_uid="grants-tally-transition")
+
+
+def visible_count(user, purpose, *, statuses=None, calls=None, exclude_statuses=()):
+    """`count(...)` when this user sees every dossier for this purpose (staff), else None: the caller counts."""
+    from access import visibility
+
+    if connection.in_atomic_block or not visibility.sees_every_application(user, purpose):
+        return None  # inside a transaction the tally is not cached (see VersionedCache): a plain count is cheaper
+    return count(statuses=statuses, calls=calls, exclude_statuses=exclude_statuses)
+
+
+def count_for_query(user, purpose, params, *, exclude_statuses=(), statuses_param="status", calls_param="call", ignored=()):
+    """The tally's answer for a list filtered by nothing but its states and calls (`params`, a QueryDict), else None.
+
+    Any other filter, a search, or a value that is not a known state or a call id: None, and the list
+    counts (or refuses the value) as usual."""
+    from .states import State
+
+    known = {statuses_param, calls_param, *ignored}
+    if any(value for name, value in params.items() if name not in known):
+        return None
+    statuses = [s for s in params.getlist(statuses_param) if s]
+    calls = [c for c in params.getlist(calls_param) if c]
+    if any(s not in State.values for s in statuses) or any(not c.isdigit() for c in calls):
+        return None
+    return visible_count(
+        user, purpose, statuses=statuses or None, calls=calls or None, exclude_statuses=exclude_statuses
+    )

@@ -36,8 +36,24 @@ def country_names(codes):
 
 def country_choices():
     """(code, name) pairs sorted by name as a French reader expects (accents ignored)."""
+    return list(_sorted_choices(get_language() or "fr"))
+
+
+def names_by_code():
+    """{code: name} in the active language, for the lists that name a country on every row (made once per language)."""
+    return _names_by_code(get_language() or "fr")
+
+
+@cache
+def _names_by_code(language):
+    return dict(_sorted_choices(language))
+
+
+@cache
+def _sorted_choices(language):
+    """The sorted pairs of one language, made once per process (a fixed list: some 5 ms to make)."""
     pairs = [(country.code, country_name(country.code)) for country in countries]
-    return sorted(pairs, key=lambda pair: _plain(pair[1]))
+    return tuple(sorted(pairs, key=lambda pair: _plain(pair[1])))
 
 
 @cache

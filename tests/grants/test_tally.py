@@ -69,3 +69,36 @@ def test_the_tally_follows_every_change_of_state(association, other_association,
     filed.delete()
     assert (other_call.pk, State.SUBMITTED) not in check()
     assert tally.count(exclude_statuses=[State.DRAFT]) == Application.objects.exclude(status=State.DRAFT).count() == 1
+
+
+def test_the_lists_take_their_totals_from_the_tally_and_they_equal_a_count(client, association, other_association, staff_user):
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    call, other_call = CallFactory(), CallFactory(title="Autre appel")
+    for status, how_many, on in (
+        (State.DRAFT, 2, call), (State.SUBMITTED, 3, call), (State.ADMISSIBLE, 2, call), (State.SUBMITTED, 1, other_call),
+    ):
+        for _ in range(how_many):
+            ApplicationFactory(call=on, organisation=association, status=status, sector="water" if on == other_call else "health")
+    login(client, staff_user)
+    filed = Application.objects.exclude(status=State.DRAFT)
+    cases = {
+        "": (filed, Application.objects.all()),
+        "status=submitted": (filed.filter(status=State.SUBMITTED),) * 2,
+        f"call={call.pk}": (filed.filter(call=call), Application.objects.filter(call=call)),
+        f"status=submitted&status=admissible&call={call.pk}": (filed.filter(call=call, status__in=[State.SUBMITTED, State.ADMISSIBLE]),) * 2,
+        "sector=water": (filed.filter(sector="water"), None),  # not a tally filter: counted as before
+    }
+    for query, (table, everyone) in cases.items():
+        page = client.get(f"{reverse('reviews:applications')}?{query}")
+        assert page.context["page"].paginator.count == table.count(), query
+        assert client.get(f"/api/v1/instruction/applications/?{query}").json()["count"] == table.count(), query
+        if everyone is not None and "status=admissible" not in query:  # the dossiers API filters one state at a time
+            assert client.get(f"/api/v1/applications/?{query}").json()["count"] == everyone.count(), query
+
+    client.get(reverse("reviews:applications"))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("reviews:applications")).status_code == 200
+    assert not [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"] and "grants_application" in q["sql"]]
