@@ -35,22 +35,25 @@ SORT_CHOICES = [
 ]
 
 
+# The model selects read only what their option shows (the value and `__str__`), not the whole rows.
 def _of_kind(kind):
     def queryset(request):
-        return Organisation.objects.filter(kind=kind).order_by("name")
+        return Organisation.objects.filter(kind=kind).only("name", "acronym").order_by("name")
 
     return queryset
 
 
 def _calls(request):
-    return Call.objects.select_related("programme").order_by("-year", "title")
+    return Call.objects.only("title").order_by("-year", "title")
 
 
 class ApplicationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Recherche"), method="filter_search")
     # Quick selects: the 250 countries rendered through Django's widget templates cost ~40 ms a page (issue 15).
     call = django_filters.ModelChoiceFilter(label=_("Appel"), empty_label=_("Tous"), queryset=_calls, widget=QuickSelect)
-    status = django_filters.MultipleChoiceFilter(label=_("Statut"), choices=[c for c in State.choices if c[0] != State.DRAFT], widget=QuickSelectMultiple(cache_as="reviews.status"))
+    # distinct=False: the status is the dossier's own column, no join can repeat a row; django-filter's default
+    # SELECT DISTINCT over every selected column made PostgreSQL read and sort all the joined rows (issue 15).
+    status = django_filters.MultipleChoiceFilter(label=_("Statut"), choices=[c for c in State.choices if c[0] != State.DRAFT], distinct=False, widget=QuickSelectMultiple(cache_as="reviews.status"))
     country = django_filters.ChoiceFilter(label=_("Pays"), empty_label=_("Tous"), choices=lambda: list(countries), widget=QuickSelect(cache_as="reviews.country"))
     sector = django_filters.ChoiceFilter(label=_("Secteur"), empty_label=_("Tous"), choices=Sector.choices, widget=QuickSelect(cache_as="reviews.sector"))
     region = django_filters.ChoiceFilter(label=_("Région"), empty_label=_("Tous"), choices=Region.choices, field_name="organisation__region", widget=QuickSelect(cache_as="reviews.region"))

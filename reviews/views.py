@@ -4,12 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import select_template
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -20,10 +20,12 @@ from accounts.models import User
 from documents.models import DocumentJob
 from forim_portal.errors import DomainError
 from forim_portal.exports import export_response
+from forim_portal.paging import CountedPaginator
 from grants import workflow
-from grants.forms import CorrectionDueField
+from grants.eligibility import waiver_box
+from grants.forms import CorrectionDueField, RuleWaiverForm
 from grants.models import Application
-from grants.selectors import with_budget_totals
+from grants.selectors import dossier_files, with_budget_totals, with_state_labels
 from grants.services import default_correction_due_on
 from grants.states import State
 from grants.workflow import APPLICANT, OPERATOR, STAFF, SYSTEM, TRANSITIONS
@@ -33,7 +35,7 @@ from .criteria import sections_for
 from .diagram import every_machine
 from .filters import ApplicationFilter
 from .forms import AdmissibilityForm, ConflictForm, DecisionForm, NoteForm, OpinionForm, SessionForm
-from .models import CommitteeSession, Recommendation, Review, ReviewAssignment
+from .models import CommitteeSession, CriterionScore, Recommendation, Review, ReviewAssignment
 from .rules import is_reviewer
 
 PAGE_SIZE = 25
@@ -95,16 +97,25 @@ def application_list(request):
         if not filterset.is_valid():
             raise DomainError(_("Filtres invalides : corrigez-les avant d'exporter."), code="bad_filters")
         return exports.respond(request, filterset.qs, fmt=export)  # streamed, or a document job above a size
-    page = Paginator(filterset.qs if filterset.is_valid() else selectors.staff_applications(request.user).none(), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.table_rows(filterset.qs) if filterset.is_valid() else selectors.staff_applications(request.user).none()
+    known = selectors.staff_table_count(request.user, request.GET) if filterset.is_valid() else None
+    page = CountedPaginator(rows, PAGE_SIZE, count=known).get_page(request.GET.get("page"))
     page.object_list = selectors.with_review_figures(page.object_list)  # for these 25 rows only
     query = request.GET.copy()
     query.pop("page", None)
     bulk_transitions = [spec for spec in TRANSITIONS.values() if STAFF in spec.actors and spec.name not in {"award", "reject", "defer", "request_corrections"}]
     active_filters = sum(1 for name, value in request.GET.items() if value and name in filterset.form.fields and name not in {"q", "sort"})
     return render(request, "reviews/application_list.html", {
-        "filter": filterset, "page": page, "active_filters": active_filters, "query": query.urlencode(), "reviewers": services.reviewers(),
-        "bulk_transitions": bulk_transitions,
+        "filter": filterset, "page": page, "rows": selectors.table_cells(page.object_list), "active_filters": active_filters,
+        "query": query.urlencode(), "reviewer_options": _reviewer_options(), "bulk_transitions": bulk_transitions,
     })
+
+
+def _reviewer_options(excluded=frozenset()):
+    """The active reviewers (but `excluded` ids) as `<option>`s, written here in one go rather than by a template
+    loop over 60 users and more."""
+    reviewers = services.reviewers().only("first_name", "last_name", "email")
+    return format_html_join("", '<option value="{}">{}</option>', ((r.pk, r) for r in reviewers if r.pk not in excluded))
 
 
 def _bulk_action(request):
@@ -146,23 +157,40 @@ def _thread_template():
         return None
 
 
+def _assignments_and_reviews(application):
+    """The dossier's reviewers in the order they were asked, and their reviews in the same order (those of
+    `selectors.reviews_of`), each with its scores and their criteria: two queries."""
+    assignments = list(application.review_assignments.select_related("reviewer", "review").order_by("assigned_at", "id"))
+    reviews = [a.review for a in assignments if hasattr(a, "review")]
+    prefetch_related_objects(reviews, Prefetch("scores", queryset=CriterionScore.objects.select_related("criterion")))
+    return assignments, reviews
+
+
 def _detail_context(request, application, **forms):
-    reviews = list(selectors.reviews_of(application))
-    assignments = list(application.review_assignments.select_related("reviewer", "review").order_by("assigned_at"))
-    excluded = {a.reviewer_id for a in assignments} | services.conflicted_reviewer_ids(application)
+    """The staff dossier page, each fact read once: the budget lines (table, ceiling, the call's rules), the call's
+    rules (the admissibility box and the lifted rules box), the files, the reviews with their assignments."""
+    prefetch_related_objects([application], "budget_lines")
+    assignments, reviews = _assignments_and_reviews(application)
+    reviewer_options = ""
+    if application.status in services.REVIEWABLE_STATES:  # the only states whose page offers the choice
+        excluded = {a.reviewer_id for a in assignments} | services.conflicted_reviewer_ids(application)
+        reviewer_options = _reviewer_options(excluded)
     hidden = {"award", "reject", "defer"}  # decided in a committee session
     if application.status == State.SUBMITTED:
         hidden |= set(services.ADMISSIBILITY_OUTCOMES)  # the admissibility form below handles them
     transitions = [spec for spec in workflow.available_transitions(application, request.user) if spec.name not in hidden]
+    automatic_checks = services.automatic_checks(application)
     context = {
         "application": application,
-        "history": list(application.transitions.select_related("by").order_by("-at", "-id")),
-        "automatic_checks": services.automatic_checks(application),
+        "history": with_state_labels(application.transitions.select_related("by").order_by("-at", "-id")),
+        "automatic_checks": automatic_checks,
+        "waivers_box": waiver_box(application, RuleWaiverForm(), results=automatic_checks),
+        "files": dossier_files(request.user, application),
         "checklist": services.checklist(application),
         "opinions": list(application.operator_opinions.select_related("author", "operator")),
         "latest_visa": application.visas.select_related("given_by", "operator").order_by("-created_at", "-pk").first(),
         "assignments": assignments,
-        "available_reviewers": [r for r in services.reviewers() if r.pk not in excluded],
+        "reviewer_options": reviewer_options,  # the <option>s of the reviewers it may still be given (60 and more)
         "reviews": reviews,
         "spread_flag": services.is_spread_large([r.score for r in reviews if r.is_submitted]),
         "notes": list(application.staff_notes.select_related("author")),

@@ -2,17 +2,21 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from grants.models import Application
 from grants.states import State
 from members.models import NetworkLink
+from reviews import services
 from reviews.models import ReviewAssignment
 from tests.conftest import login
 from tests.factories import ApplicationFactory, OperatorFactory, OrganisationFactory
 
-from .conftest import make_application, tick_all
+from .conftest import make_application, score_and_submit, tick_all
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +137,52 @@ def test_staff_dossier_page_shows_everything(make, staff_user, client, call):
     for expected in ("Adduction d", "Budget et plan de financement", "Recevabilité", "Avis de l'opérateur", "Évaluation",
                      "Notes internes", "Historique", "Inscrire au comité", "Forage"):
         assert expected in page, expected
+
+
+def _row_of(page, application):
+    """The table row of a dossier, from its checkbox to the end of its <tr>."""
+    start = page.index(f'value="{application.pk}" id="sel-{application.pk}"')
+    return page[start:page.index("</tr>", start)]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_each_row_shows_its_texts_in_the_readers_language(make, staff_user, reviewers, client, language):
+    """The texts a row shows are made once for the page (issue 15): they are those of the dossier, in the
+    reader's language, as the model's own displays give them."""
+    application = make(State.UNDER_REVIEW, country="SN", amount_requested=Decimal("12500.00"))
+    first = services.assign_reviewer(application=application, reviewer=reviewers[0], by=staff_user)
+    services.assign_reviewer(application=application, reviewer=reviewers[1], by=staff_user)
+    score_and_submit(first, [5, 1])
+    plain = make(country="HT")  # not scored: no score, no spread
+    application.refresh_from_db()
+    login(client, staff_user)
+    client.cookies["django_language"] = language
+    page = client.get(reverse("reviews:applications")).content.decode()
+    row, other = _row_of(page, application), _row_of(page, plain)
+    with translation.override(language):
+        select = "Select" if language == "en" else "Sélectionner"
+        assert f'aria-label="{select} {application.reference}"' in row
+        assert f'<a href="{reverse("reviews:application_detail", args=[application.pk])}">{application.reference}</a>' in row
+        assert f'<span class="badge">{application.get_status_display()}</span>' in row
+        assert f'<span class="badge">{plain.get_status_display()}</span>' in other
+        assert f"{application.country.name} · {application.call.title}" in row
+        assert f"{plain.country.name} · {plain.call.title}" in other
+        assert ("€12,500.00" if language == "en" else "12\u202f500,00\u00a0€") in row
+        assert ("16.00" if language == "en" else "16,00") in row and "<td>1/2</td>" in row
+        assert "<td>—</td>" in other and "<td>0/0</td>" in other
+
+
+def test_the_status_filter_reads_no_distinct_rows_and_lists_each_dossier_once(make, staff_user, client):
+    """The status filter is on the dossier's own column: no SELECT DISTINCT over every column (which made
+    PostgreSQL read and sort the whole joined table), and still each dossier once."""
+    submitted = [make() for _ in range(3)]
+    reviewed = make(State.UNDER_REVIEW)
+    make(State.ADMISSIBLE)
+    login(client, staff_user)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("reviews:applications"), {"status": ["submitted", "under_review"]})
+    listed = [a.pk for a in response.context["page"].object_list]
+    assert sorted(listed) == sorted(a.pk for a in [*submitted, reviewed])
+    assert not [q["sql"] for q in captured.captured_queries if "grants_application" in q["sql"] and "DISTINCT" in q["sql"]]
+    api = client.get(reverse("instruction-application-list"), {"status": ["submitted", "under_review"], "page_size": 50}).json()
+    assert sorted(row["id"] for row in api["results"]) == sorted(listed)
