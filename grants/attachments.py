@@ -49,18 +49,28 @@ def open_file(request, fieldfile, filename):
     return response
 
 
-def dossier_files(user, application):
-    """(attachments the user may open, sorted by label; True when an anonymous review hides others)."""
-    attached = list(
-        visibility.application_documents(user).filter(application=application).select_related("vault_document")
-    )
-    attached_types = set(application.documents.values_list("doc_type", flat=True))
+def dossier_files(user, application, *, private=None):
+    """(attachments the user may open, sorted by label; True when an anonymous review hides others).
+
+    `private`: whether the user sees this private dossier (`visibility.applications(user)`), when the caller
+    already knows it (a page that found the dossier in that queryset); None asks. A reader of the private
+    dossier opens every file of it (the first branch of the rule on files), so nothing more is filtered."""
+    if private is None:
+        private = visibility.can_see(visibility.applications(user), application)
+    if private:
+        attached = list(application.documents.select_related("vault_document"))
+        attached_types = {doc.doc_type for doc in attached}
+    else:
+        attached = list(
+            visibility.application_documents(user).filter(application=application).select_related("vault_document")
+        )
+        attached_types = set(application.documents.values_list("doc_type", flat=True))
     vault = {
         doc.pk: doc
         for doc in current_documents(application.organisation_id).values()
         if doc.doc_type not in attached_types
     }
-    vault_open = set(
+    vault_open = set(vault) if private else set(
         visibility.dossier_vault_documents(user, application).filter(pk__in=vault).values_list("pk", flat=True)
     )
     files = [
@@ -84,5 +94,5 @@ def dossier_files(user, application):
         if pk in vault_open
     ]
     # a reviewer of an anonymous call (not otherwise allowed the private dossier) gets project files only
-    masked = application.call.anonymous_review and not visibility.can_see(visibility.applications(user), application)
+    masked = application.call.anonymous_review and not private
     return sorted(files, key=lambda f: (str(f.label), f.name)), masked

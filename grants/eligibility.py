@@ -266,11 +266,12 @@ class WaiverLine:
     reason: str
 
 
-def waiver_box(application, form):
-    """What the staff dossier page shows about lifted rules: the liftable rules' results, the waivers, the form."""
+def waiver_box(application, form, *, results=None):
+    """What the staff dossier page shows about lifted rules: the liftable rules' results, the waivers, the form.
+    `results`: the dossier's `check_application` when the page has already run it."""
     waivers = [
         WaiverLine(label=str(LIFTABLE_RULES.get(w.rule, w.rule)), by=w.by.get_full_name() or w.by.email, at=w.at, reason=w.reason)
         for w in application.rule_waivers.select_related("by")
     ]
-    results = [result for result in check_application(application) if result.code in LIFTABLE_RULES]
-    return {"results": results, "waivers": waivers, "form": form}
+    results = check_application(application) if results is None else results
+    return {"results": [result for result in results if result.code in LIFTABLE_RULES], "waivers": waivers, "form": form}

@@ -21,14 +21,23 @@ def open_calls(*, at=None):
     return Call.objects.filter(opens_at__lte=at, deadline__gt=at, programme__is_active=True).select_related("programme").order_by("deadline")
 
 
+# What the association's lists (its page and its home section) show of a dossier, `next_step` included
+APPLICANT_LIST_COLUMNS = (
+    "title", "reference", "status", "call__title", "call__deadline", "agreement__sent_at", "agreement__signed_file",
+)
+
+
 def applications_of(*, organisation):
     """An association's dossiers with what the list shows, in a constant number of queries."""
     if organisation is None:
         return Application.objects.none()
-    open_requests = CorrectionRequest.objects.filter(resolved_at__isnull=True)
+    open_requests = CorrectionRequest.objects.filter(resolved_at__isnull=True).only(
+        "application_id", "message", "due_on", "resolved_at"
+    )
     return (
         Application.objects.filter(organisation=organisation)
-        .select_related("call__programme", "organisation", "agreement")
+        .select_related("call", "agreement")
+        .only(*APPLICANT_LIST_COLUMNS)
         .prefetch_related(Prefetch("correction_requests", queryset=open_requests, to_attr="open_requests"))
         .annotate(unread=Count("messages", filter=Q(messages__from_staff=True, messages__read_at__isnull=True)))
         .order_by("-updated_at")
@@ -164,3 +173,33 @@ def diff_versions(older, newer):
     if sorted(old_docs) != sorted(new_docs):
         changes.append((_("Pièces"), "\n".join(sorted(old_docs)), "\n".join(sorted(new_docs))))
     return changes
+
+
+def rows_by_dossier(queryset, *, application_ids, columns):
+    """{dossier id: [its rows as dicts, in the queryset's order]} for a page of dossiers, in one query and
+    without a model instance a row (the API list reads the budget lines and the correction requests so)."""
+    grouped = {pk: [] for pk in application_ids}
+    for row in queryset.filter(application_id__in=application_ids).values("application_id", *columns):
+        grouped[row.pop("application_id")].append(row)
+    return grouped
+
+
+def dossier_files(user, application, *, private=None):
+    """The files box of grants/includes/application_full.html (`files.list`, `files.masked`), read once by a
+    dossier page; `private` as in grants.attachments.dossier_files (True when the page found the dossier in
+    `visibility.applications(user)`)."""
+    from .attachments import dossier_files as files_of
+
+    attachments, masked = files_of(user, application, private=private)
+    return {"list": attachments, "masked": masked}
+
+
+def with_state_labels(transitions):
+    """A dossier's moves (`grants.Transition`), each given `from_label` and `to_label`, its states in words:
+    each state translated once for the page, where `get_to_state_display` translates every state a row."""
+    states = {value: str(label) for value, label in State.choices}
+    rows = list(transitions)
+    for row in rows:
+        row.from_label = states.get(row.from_state, row.from_state)
+        row.to_label = states.get(row.to_state, row.to_state)
+    return rows

@@ -121,9 +121,13 @@ register_effect = MACHINE.register_effect
 graph = MACHINE.graph
 
 
-def available_transitions(application, user):
-    """The moves this user could try now (guards are checked when fired)."""
-    return MACHINE.available(application, user)
+def available_transitions(application, user, *, kinds=None):
+    """The moves this user could try now (guards are checked when fired). `kinds`: the user's
+    `actor_kinds` on this dossier when the page has already read them (one reading per request)."""
+    if kinds is None:
+        return MACHINE.available(application, user)
+    state = MACHINE.state_of(application)
+    return [spec for spec in MACHINE.transitions.values() if state in spec.sources and spec.actors & kinds]
 
 
 def fire(application, name, *, by, comment="", expected_state=None):

@@ -2,7 +2,7 @@
 
 from django import template
 
-from grants.attachments import dossier_files as files_of
+from grants.selectors import dossier_files as files_box
 
 register = template.Library()
 
@@ -12,8 +12,7 @@ def dossier_files(context, application):
     """{% dossier_files application as files %}: files.list (what the reader may open) and files.masked
     (an anonymous review hides the administrative documents from this reader)."""
     request = context.get("request")
-    attachments, masked = files_of(getattr(request, "user", None), application)
-    return {"list": attachments, "masked": masked}
+    return files_box(getattr(request, "user", None), application)
 
 
 @register.filter

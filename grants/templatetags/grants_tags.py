@@ -74,8 +74,12 @@ def local_money(amount, currency):
 def budget_figures(application):
     """{% budget_figures application as budget %}: the dossier's expense total in euros and in its currency, and the rate note."""
     from grants.currencies import budget_sentence, local_total
+    from grants.models import BudgetCategory
 
     lines = list(application.budget_lines.all())
+    categories = {value: str(label) for value, label in BudgetCategory.choices}  # once, not get_category_display a line
+    for line in lines:
+        line.category_label = categories.get(line.category, line.category)
     return {
         "lines": lines, "total": sum((line.amount for line in lines), Decimal("0.00")),
         "currency": application.budget_currency, "local_total": local_total(application, lines),
