@@ -2,11 +2,14 @@
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import ngettext
 
 from access import visibility
+from forim_portal.rows import choice_labels, pk_url
 from members.choices import Region
 
-from .models import CeremonyInvitation, Event, InvitationStatus, Registration, RegistrationStatus
+from .models import Audience, CeremonyInvitation, Event, EventKind, InvitationStatus, Registration, RegistrationStatus
 
 CONFIRMED = Q(registrations__status=RegistrationStatus.CONFIRMED)
 PRESENT = CONFIRMED & Q(registrations__checked_in_at__isnull=False)
@@ -54,6 +57,42 @@ def agenda(user, *, now=None, kind=None):
     if kind:
         events = events.filter(kind=kind)
     return events.select_related("organiser").order_by("starts_at", "pk")
+
+
+# The columns an agenda card shows (the calendar file and the API read every column).
+AGENDA_PAGE_FIELDS = (
+    "kind", "title", "starts_at", "ends_at", "place", "city", "online_url", "capacity", "audience", "organiser__name",
+    "organiser__acronym",
+)
+DAY_AND_TIME = "l j F Y, H:i"
+
+
+def agenda_page_rows(events):
+    """The agenda as its page reads it: the columns its cards show only."""
+    return events.only(*AGENDA_PAGE_FIELDS)
+
+
+def with_agenda_texts(events):
+    """The agenda page's events (with `with_registration_counts`), each given the texts its card shows, made for
+    this page's events only: labels translated once a page, not once an event (issue 15). `where` is the place
+    typed, if any (the card says "online" instead when there is a link); `places` the counted sentence, if limited."""
+    kinds, audiences = choice_labels(EventKind.choices), choice_labels(Audience.choices)
+    detail_url = pk_url("events:detail")
+    for event in events:
+        starts, ends = timezone.localtime(event.starts_at), timezone.localtime(event.ends_at)
+        event.detail_url = detail_url(event.pk)
+        event.kind_label = kinds.get(event.kind, event.kind)
+        event.audience_label = "" if event.audience == Audience.OPEN else audiences.get(event.audience, event.audience)
+        event.is_full = bool(event.capacity and event.confirmed_count >= event.capacity)
+        event.when = f"{date_format(starts, DAY_AND_TIME)} – " + (
+            date_format(ends, "H:i") if ends.date() == starts.date() else date_format(ends, DAY_AND_TIME)
+        )
+        event.where = (f"{event.place}, {event.city}" if event.city else event.place) if event.place else ""
+        event.organiser_label = event.organiser.acronym or event.organiser.name
+        event.places = ngettext(
+            "%(n)s inscrit sur %(c)s places", "%(n)s inscrits sur %(c)s places", event.confirmed_count
+        ) % {"n": event.confirmed_count, "c": event.capacity} if event.capacity else ""
+    return events
 
 
 def managed_events(user):

@@ -45,8 +45,10 @@ def _ics_response(events, filename, name):
 
 def agenda(request):
     kind = request.GET.get("type") if request.GET.get("type") in EventKind.values else ""
-    page = Paginator(selectors.agenda(request.user, kind=kind), AGENDA_PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.with_registration_counts(page.object_list)  # for this page's events only
+    events = selectors.agenda_page_rows(selectors.agenda(request.user, kind=kind))
+    page = Paginator(events, AGENDA_PAGE_SIZE).get_page(request.GET.get("page"))
+    # for this page's events only: their registrations counted, then the texts their cards show
+    page.object_list = selectors.with_agenda_texts(selectors.with_registration_counts(page.object_list))
     return render(request, "events/agenda.html", {
         "page": page, "events": page.object_list, "query": urlencode({"type": kind}) if kind else "",
         "kinds": EventKind.choices, "kind": kind, "can_create": can_create_events(request.user),

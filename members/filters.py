@@ -16,8 +16,8 @@ ALL = _("Tous")
 
 
 def _of_kind(kind):
-    def queryset(request):
-        return Organisation.objects.filter(kind=kind).order_by("name")
+    def queryset(request):  # what the choice's label (`Organisation.__str__`) reads
+        return Organisation.objects.filter(kind=kind).only("name", "acronym").order_by("name")
 
     return queryset
 
@@ -49,6 +49,12 @@ class OrganisationFilter(django_filters.FilterSet):
         model = Organisation
         fields = ["q", "kind", "status", "region", "country", "federation", "collective", "operator"]
 
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            _list_networks_at_once(super().form)
+        return self._form
+
     def filter_search(self, queryset, name, value):
         value = value.strip()
         if not value:
@@ -64,6 +70,30 @@ class OrganisationFilter(django_filters.FilterSet):
     def filter_network(self, queryset, name, value: int):  # receives the organisation; the hint documents the id in the API
         members = NetworkLink.objects.filter(active_link_q(), network=value).values("member_id")
         return queryset.filter(pk__in=members)
+
+
+NETWORK_SELECTS = {"federation": OrganisationKind.FOSIM, "collective": OrganisationKind.COSIM,
+                   "operator": OrganisationKind.OPERATOR}
+
+
+def _list_networks_at_once(form):
+    """The federation, collective and operator selects list their organisations from one query, read when a page
+    shows them, instead of one query each (issue 15). What is chosen is still checked against the field's queryset."""
+    found = {}
+
+    def options_of(kind):
+        def options():
+            if not found:
+                found.update({kind: [] for kind in NETWORK_SELECTS.values()})
+                rows = Organisation.objects.filter(kind__in=NETWORK_SELECTS.values()).only("kind", "name", "acronym")
+                for organisation in rows.order_by("name"):
+                    found[organisation.kind].append((organisation.pk, str(organisation)))
+            return [("", ALL), *found[kind]]
+
+        return options
+
+    for name, kind in NETWORK_SELECTS.items():
+        form.fields[name].widget.choices = options_of(kind)
 
 
 class FranceActionFilter(django_filters.FilterSet):

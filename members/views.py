@@ -43,7 +43,14 @@ from .models import (
     OrganisationKind,
 )
 from .organisation_fields import clean_organisation_data
-from .selectors import actions_queryset, can_apply, directory_queryset, with_member_counts
+from .selectors import (
+    actions_queryset,
+    can_apply,
+    directory_page_rows,
+    directory_queryset,
+    with_directory_texts,
+    with_member_counts,
+)
 
 PAGE_SIZE = 50
 IMPORT_SESSION_KEY = "members_import"
@@ -437,13 +444,19 @@ def action_delete(request, pk, action_pk):
 # --- lists ------------------------------------------------------------------------------------------
 
 
-def _list_page(request, *, queryset, filterset_class, columns, filename, template, title, exported=lambda rows: rows):
+def _list_page(
+    request, *, queryset, filterset_class, columns, filename, template, title, exported=None, shown=None, described=None
+):
+    """A filtered list with its exports. `exported(rows)`: what an export reads; `shown(rows)`: what a page reads
+    (cut into pages by the database); `described(page rows)`: those rows, given the texts they show."""
     filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
     export = request.GET.get("export")
     if export:
-        return export_response(exported(rows), columns, filename=filename, fmt=export, title=title)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        return export_response(exported(rows) if exported else rows, columns, filename=filename, fmt=export, title=title)
+    page = Paginator(shown(rows) if shown else rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    if described:
+        page.object_list = described(page.object_list)  # for this page's rows only
     query = request.GET.copy()
     query.pop("page", None)
     more_filters = any(value for key, value in request.GET.items() if key not in ("q", "page", "export"))
@@ -458,7 +471,8 @@ def directory(request):
     return _list_page(
         request, queryset=directory_queryset(request.user), filterset_class=OrganisationFilter,
         columns=ORGANISATION_COLUMNS, filename="reseau-forim", template="members/directory.html", title=_("Réseau"),
-        exported=with_member_counts,
+        exported=with_member_counts, shown=directory_page_rows,
+        described=with_directory_texts,
     )
 
 

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import zoneinfo
 
 import pytest
 from django.core import mail
@@ -66,6 +67,41 @@ def test_agenda_queries_do_not_grow_with_events(client, forim, applicant, django
         response = client.get("/evenements/")
     assert len(response.context["events"]) == AGENDA_PAGE_SIZE  # a page of the 33 upcoming events
     assert response.context["page"].paginator.count == 33
+
+
+def _card(html, title):
+    """The agenda card of the event titled `title` (as the page writes it, escaped)."""
+    return next(card for card in html.split("<article") if f">{title}</a></h2>" in card)
+
+
+def test_agenda_cards_show_kind_audience_dates_place_and_places(client, forim, cosim, staff_user):
+    """The cards are written from texts made once a page (issue 15): each still says what, when, where, how full."""
+    paris = zoneinfo.ZoneInfo("Europe/Paris")
+    starts = datetime.datetime(2031, 3, 4, 9, 30, tzinfo=paris)
+    full = EventFactory(organiser=forim, title="Complet", capacity=1, starts_at=starts)
+    RegistrationFactory(event=full)
+    RegistrationFactory(event=full, status=RegistrationStatus.WAITING)
+    online = EventFactory(organiser=cosim, title="En visio <b>", audience=Audience.MEMBERS, place="", capacity=None,
+                          online_url="https://visio.example.org/x", starts_at=starts + datetime.timedelta(days=1),
+                          ends_at=starts + datetime.timedelta(days=3), kind="jim")
+    EventFactory(organiser=forim, title="Sans lieu", audience=Audience.INVITED, place="", city="", capacity=5,
+                 starts_at=starts + datetime.timedelta(days=2))
+    login(client, staff_user)
+    html = client.get("/evenements/").content.decode()
+    card = _card(html, "Complet")
+    assert f'<a href="/evenements/{full.pk}/">' in card
+    assert '<span class="badge">Formation</span> <span class="badge badge-danger">Complet : liste d\'attente</span>' in card
+    assert '<p class="event-when">mardi 4 mars 2031, 09:30 – 12:30</p>' in card
+    assert "21 rue Hénard, Paris · organisé par FORIM\n   · 1 inscrit sur 1 places</p>" in card
+    card = _card(html, "En visio &lt;b&gt;")
+    assert '<span class="badge">Journée internationale des migrant·e·s</span> ' \
+           '<span class="badge badge-warning">Réservé aux membres du réseau</span>\n' in card
+    assert f'<a href="/evenements/{online.pk}/">' in card
+    assert '<p class="event-when">mercredi 5 mars 2031, 09:30 – vendredi 7 mars 2031, 09:30</p>' in card
+    assert "En ligne · organisé par COSIM Bretagne\n  </p>" in card
+    card = _card(html, "Sans lieu")
+    assert '<span class="badge badge-warning">Sur invitation</span>\n' in card and "badge-danger" not in card
+    assert '<p class="muted"> · organisé par FORIM\n   · 0 inscrits sur 5 places</p>' in card
 
 
 def test_ics_of_the_agenda_and_of_one_event(client, events):

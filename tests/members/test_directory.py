@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 
 import pytest
@@ -81,6 +82,33 @@ def test_a_bad_filter_value_is_not_a_500(client, staff_user, network):
     response = client.get(reverse("members:directory") + "?federation=999999&kind=zzz")
     assert response.status_code == 200
     assert "Sélectionnez un choix valide" in response.content.decode()
+
+
+def _row(html, name):
+    """The table row that links to the organisation named `name` (as the page writes it, escaped)."""
+    return next(row for row in html.split("<tr>") if f">{name}</a>" in row)
+
+
+def test_directory_rows_show_labels_countries_networks_and_operator(client, staff_user, network):
+    """The rows are written from texts made once a page (issue 15): each still shows what the organisation is."""
+    OrganisationFactory(name="<b>Bold</b> & co", acronym="", rna=None, region="", city="")
+    ended = OrganisationFactory(kind=OrganisationKind.COSIM, name="Ancien collectif", acronym="")
+    NetworkLink.objects.create(member=network["pending"], network=ended, until=datetime.date(2000, 1, 1))
+    NetworkLink.objects.create(member=network["amf"], network=network["collective"])
+    login(client, staff_user)
+    html = client.get(reverse("members:directory")).content.decode()
+    amf = _row(html, "Association des Marocains en France")
+    assert f'href="{reverse("members:organisation_detail", args=[network["amf"].pk])}"' in amf
+    assert '<span class="muted">(AMF)</span>' in amf and '<span class="muted">W751000201</span>' in amf
+    assert "<td>Association (OSIM)</td>" in amf and '<span class="badge badge-success">Validée</span>' in amf
+    assert "<td>Maroc</td>" in amf and "<td>COSIM-B, FEDIMA</td>" in amf and "<td>M&amp;D</td>" in amf
+    pending = _row(html, "Nouvelle association")
+    assert '<span class="badge badge-warning">En attente de validation</span>' in pending
+    assert "<td>Mali, Sénégal</td>" in pending  # the field keeps its codes sorted
+    assert pending.count("<td>—</td>") == 2  # no current network (the link ended), no operator
+    assert "<td>Bretagne<br><span class=\"muted\">Rennes</span></td>" in _row(html, "RAME")
+    bold = _row(html, "&lt;b&gt;Bold&lt;/b&gt; &amp; co")
+    assert "muted" not in bold and bold.count("<td>—</td>") == 4  # no region, countries, network, operator
 
 
 def _make(count, collective):
