@@ -4,14 +4,16 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from forim_portal.widgets import QuickSelect
 from grants.models import Application, Call
 from grants.states import FUNDED_STATES, State
 
 
 class FollowUpFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Recherche"), method="search")
-    call = django_filters.ModelChoiceFilter(label=_("Appel"), queryset=Call.objects.select_related("programme"))
-    status = django_filters.ChoiceFilter(label=_("Statut"), choices=[(s.value, s.label) for s in State if s in FUNDED_STATES])
+    call = django_filters.ModelChoiceFilter(label=_("Appel"), queryset=Call.objects.only("title"), widget=QuickSelect)
+    status = django_filters.ChoiceFilter(label=_("Statut"), choices=[(s.value, s.label) for s in State if s in FUNDED_STATES],
+                                         widget=QuickSelect(cache_as="awards.status"))
 
     class Meta:
         model = Application

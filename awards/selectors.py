@@ -7,10 +7,14 @@ from django.utils import timezone
 
 from access import visibility
 from access.visibility import Purpose
+from grants.models import Application
 
 from .models import ZERO, Payment, Report, ReportStatus, TopUp
 
 OPEN_REPORT = [ReportStatus.EXPECTED, ReportStatus.CHANGES_REQUESTED]
+FOLLOW_UP_ORDER = ("call__year", "organisation__name", "pk")
+# What a row of the follow-up page shows (awards/followup.html), its figures apart
+FOLLOW_UP_COLUMNS = ("title", "reference", "status", "awarded_amount", "organisation__name", "organisation__acronym")
 
 
 def _grouped(queryset, key, figure):
@@ -59,9 +63,27 @@ def follow_up_applications(user, queryset=None):
     Plain rows, cut into pages by the database: `with_follow_up_figures` adds the money and the next
     report to the rows shown only (annotating them here would aggregate every funded dossier)."""
     visible = visibility.applications(user, Purpose.FOLLOW_UP, queryset)
-    return visible.select_related("call__programme", "organisation", "agreement").order_by(
-        "call__year", "organisation__name", "pk"
+    return visible.select_related("call__programme", "organisation", "agreement").order_by(*FOLLOW_UP_ORDER)
+
+
+def follow_up_page(ids):
+    """The rows of one page of the follow-up list, `ids` being that page's slice of
+    `follow_up_applications(...).values_list("pk", flat=True)` (a lazy queryset, kept a subquery).
+
+    The database cuts the page on narrow rows (ids, years and names joined and sorted, not every column of
+    every funded dossier), then reads the shown columns of the page's rows only, in the list's order, each
+    given its figures (`with_follow_up_figures`) and `status_label` (from one dict, not a
+    `get_status_display` per row)."""
+    rows = with_follow_up_figures(
+        Application.objects.filter(pk__in=ids)
+        .select_related("organisation")
+        .only(*FOLLOW_UP_COLUMNS)
+        .order_by(*FOLLOW_UP_ORDER)
     )
+    labels = {value: str(label) for value, label in Application._meta.get_field("status").flatchoices}
+    for row in rows:
+        row.status_label = labels.get(row.status, row.status)
+    return rows
 
 
 def schedule(application):

@@ -15,6 +15,7 @@ from access import visibility
 from access.permissions import check_staff, has_perm, require, staff_required, visible_or_404
 from forim_portal.errors import DomainError
 from forim_portal.exports import export_response
+from forim_portal.rows import pk_url
 from forim_portal.uploads import serve_file
 from grants.models import Call
 from grants.states import State
@@ -34,11 +35,11 @@ from .models import ZERO, CofinancingRule, Report, ReportKind, ReportStatus, Top
 from .selectors import (
     cofinancing_totals,
     follow_up_applications,
+    follow_up_page,
     in_batches,
     overdue_reports,
     partner_top_ups,
     schedule,
-    with_follow_up_figures,
 )
 
 PAGE_SIZE = 50
@@ -76,14 +77,18 @@ def followup(request):
     fmt = request.GET.get("format")
     if fmt:
         return export_response(in_batches(rows), EXPORT_COLUMNS, filename="suivi-projets", fmt=fmt, title=_("Suivi"))
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = with_follow_up_figures(page.object_list)  # for this page's rows only
+    page = Paginator(rows.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = follow_up_page(page.object_list)  # the page cut on ids, then its rows and their figures
+    detail_url = pk_url("awards:detail")
+    for row in page.object_list:
+        row.detail_url = detail_url(row.pk)
     query = request.GET.copy()
     query.pop("page", None)
     overdue = overdue_reports(applications)
+    shown = list(overdue[:OVERDUE_SHOWN])
     return render(request, "awards/followup.html", {
         "filter": filterset, "page": page, "applications": page.object_list, "query": query.urlencode(),
-        "overdue": list(overdue[:OVERDUE_SHOWN]), "overdue_count": overdue.count(),
+        "overdue": shown, "overdue_count": overdue.count() if len(shown) == OVERDUE_SHOWN else len(shown),
     })
 
 

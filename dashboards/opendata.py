@@ -42,10 +42,15 @@ def map_rows(portal, history):
 
 
 def history_context(request, filterset, laureates):
-    """The map (one count query per source) and the past projects' page (its total read from the same counts)."""
+    """The map (one count query per source, none when no criterion is given: the filter's counts are the
+    map's) and the past projects' page (its total read from the same counts)."""
     past = past_projects_for(filterset)
-    history_counts = counts_by_country(past)
-    rows = map_rows(counts_by_country(laureates), history_counts)
+    counts = filterset.unfiltered_counts()
+    if counts is None:
+        portal_counts, history_counts = counts_by_country(laureates), counts_by_country(past)
+    else:
+        portal_counts, history_counts = counts.by_country(counts.portal), counts.by_country(counts.history)
+    rows = map_rows(portal_counts, history_counts)
     paginator = Paginator(past, PAST_PER_PAGE)
     paginator.count = sum(history_counts.values())  # every past project has a country: no second COUNT query
     return {

@@ -142,16 +142,29 @@ LAUREATE_COLUMNS = [
 ]
 
 
+# What a row of the public page shows (dashboards/laureates.html)
+LAUREATE_PAGE_COLUMNS = (
+    "title", "locality", "country", "sector", "call__year", "organisation__name", "organisation__acronym",
+)
+
+
 def laureates_page(request):
     """Public: no login. Only what associations agreed to show."""
     filterset = LaureateFilter(request.GET, queryset=laureates())
     rows = filterset.qs if filterset.is_valid() else laureates().none()
-    page = Paginator(rows, LAUREATES_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(rows, LAUREATES_PER_PAGE)
+    counts = filterset.unfiltered_counts()
+    if counts is not None:  # no criterion: every laureate is counted in the filter's counts, no COUNT query
+        paginator.count = sum(counts.portal.values())
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list.only(*LAUREATE_PAGE_COLUMNS))
+    for application in page.object_list:
+        application.sector_label = SECTOR_LABELS.get(application.sector, "")
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("historique", None)  # the past projects' page number (dashboards/opendata.py)
     return render(request, "dashboards/laureates.html", {
-        "filter": filterset, "page": page, "query": query.urlencode(), "sector_labels": SECTOR_LABELS,
+        "filter": filterset, "page": page, "query": query.urlencode(),
         **opendata.history_context(request, filterset, rows),
     }, status=200 if filterset.is_valid() else 400)
 
