@@ -9,68 +9,28 @@ reads them: the figures stay exact without a counter per cell to keep right.
 Where the bumps come from:
 - every save or delete of a model of the apps the dashboards read (`TRACKED_APPS`: dossiers
   and their transitions, organisations and network links, awards, visas, top-ups, reports,
-  accompaniment), through Django's model signals, connected in `DashboardsConfig.ready()`;
+  accompaniment, imported past projects), through Django's model signals, connected in `DashboardsConfig.ready()`;
 - the few places that write those tables with `QuerySet.update()` or `bulk_create()` (no
   signal) call `changed()` themselves (`reviews.services`: a dossier's score and awarded
   amount; `generate_scale_data`).
 
-Rules that keep it exact:
-- The version is bumped *after* commit, never before: a request that reads it afterwards
-  sees the committed rows. A bump that finds no version (evicted, Redis restarted) starts a
-  new one from the clock, always above any version an older entry was stored under.
-- Figures are never read from nor written to the cache inside an open transaction (tests,
-  or a request that changed data first): they could include writes that never commit.
-- The key also holds the day (overdue reports, network links that end) and the language.
-- Entries expire after `TIMEOUT` seconds anyway, a bound if a process dies between a
-  commit and its bump, or the cache could not be reached for it.
-- A cache that cannot be reached never fails a request: writes go on, figures are computed.
+The rules that keep it exact (bumped after commit, never read or written inside a transaction,
+entries that expire, a cache that cannot be reached never failing a request) are
+`forim_portal.versioned_cache`'s. The key also holds the day (overdue reports, network links
+that end) and the language.
 """
 
-import logging
-import time
-
 from django.apps import apps
-from django.core.cache import cache
-from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone, translation
 
-logger = logging.getLogger(__name__)
+from forim_portal.versioned_cache import VersionedCache
 
-VERSION_KEY = "dashboards:version"
 TIMEOUT = 600
-TRACKED_APPS = frozenset({"grants", "members", "awards", "support"})
-
-
-def _new_version():
-    return time.time_ns()
-
-
-def bump():
-    """A new version now (use `changed()` from code that may run inside a transaction).
-
-    A cache that cannot be reached never fails the write that changed the data (it is committed):
-    the failure is logged, and the figures cached before it expire after `TIMEOUT` at the latest."""
-    try:
-        try:
-            cache.incr(VERSION_KEY)
-        except ValueError:  # no version yet, or it was evicted
-            cache.set(VERSION_KEY, _new_version(), None)
-    except Exception:  # Redis down, no cache table: the backends raise various errors
-        logger.exception("Could not mark the dashboards' figures as changed")
-
-
-def changed():
-    """The data behind the dashboards changed: their figures are computed again after commit."""
-    transaction.on_commit(bump, robust=True)
-
-
-def version():
-    current = cache.get(VERSION_KEY)
-    if current is None:
-        cache.add(VERSION_KEY, _new_version(), None)
-        current = cache.get(VERSION_KEY)
-    return current
+TRACKED_APPS = frozenset({"grants", "members", "awards", "support", "history"})
+FIGURES = VersionedCache("dashboards", timeout=TIMEOUT)
+VERSION_KEY = FIGURES.version_key
+bump, changed, version = FIGURES.bump, FIGURES.changed, FIGURES.version
 
 
 def _on_write(sender, **kwargs):
@@ -87,27 +47,6 @@ def connect():
 
 
 def figures(parts, compute):
-    """`compute()`'s result, cached under `parts` (what the figures depend on) and the data's version."""
-    if connection.in_atomic_block:
-        return compute()
-    try:
-        key = ":".join(
-            [
-                "dashboards",
-                str(version()),
-                timezone.localdate().isoformat(),
-                translation.get_language() or "",
-                *(str(part) for part in parts),
-            ]
-        )
-        found = cache.get(key)
-    except Exception:  # the cache is unreachable: the figures are computed, as without it
-        logger.exception("Could not read the dashboards' figures from the cache")
-        return compute()
-    if found is None:
-        found = compute()
-        try:
-            cache.set(key, found, TIMEOUT)
-        except Exception:
-            logger.exception("Could not keep the dashboards' figures in the cache")
-    return found
+    """`compute()`'s result, cached under `parts` (what the figures depend on), the day (overdue reports,
+    network links that end), the language and the data's version."""
+    return FIGURES.get([timezone.localdate().isoformat(), translation.get_language() or "", *parts], compute)

@@ -25,10 +25,14 @@ class LaureateCounts:
     def __init__(self):
         from history.selectors import public_past_projects
 
+        from . import cache
         from .selectors import laureates
 
-        self.portal = _by_year_and_country(laureates(), "call__year")
-        self.history = _by_year_and_country(public_past_projects(), "year")
+        def compute():
+            return _by_year_and_country(laureates(), "call__year"), _by_year_and_country(public_past_projects(), "year")
+
+        # a public page: counted once per change of the data (dashboards.cache), not on every visit
+        self.portal, self.history = cache.figures(("laureate-counts",), compute)
 
     def years(self):
         return {year for year, _code in self.portal} | {year for year, _code in self.history}

@@ -11,7 +11,7 @@ from django_countries.fields import CountryField
 
 from members.models import Organisation
 
-from .states import State
+from .states import FUNDED_STATES, State
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 LOCAL_MONEY = {"max_digits": 18, "decimal_places": 2}  # an amount in a local currency (a million XOF is €1 524)
@@ -239,6 +239,16 @@ class Application(models.Model):
             models.Index(fields=["sector"], name="application_sector_idx"),
             models.Index(fields=["amount_requested"], name="application_amount_idx"),
             models.Index(fields=["score"], name="application_score_idx"),
+            # The staff table's default order (newest filed first) among filed dossiers only: a scan of the plain
+            # submitted_at index would first step over every draft (no submission date, sorted first).
+            models.Index(
+                fields=["submitted_at", "id"], name="application_filed_sub_idx", condition=~models.Q(status="draft")
+            ),
+            # The follow-up list (awards.selectors.FOLLOW_UP_ORDER): funded dossiers by reference, read from
+            # this index a page at a time, however many dossiers were ever filed.
+            models.Index(
+                fields=["reference"], name="application_funded_ref_idx", condition=models.Q(status__in=sorted(FUNDED_STATES))
+            ),
         ]
 
     def __str__(self):

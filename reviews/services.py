@@ -151,8 +151,9 @@ def conflict_reason(reviewer, application):
 def conflicted_reviewer_ids(application):
     """Every user who may not review this dossier (one query per kind of tie)."""
     organisation_id = application.organisation_id
-    networks = network_ids_of(organisation_id)
-    ids = set(Membership.objects.filter(Q(organisation_id=organisation_id) | Q(organisation_id__in=networks)).values_list("user_id", flat=True))
+    # The association and its networks as a list first: "this one OR in a subquery" is a scan of every membership.
+    tied = [organisation_id, *network_ids_of(organisation_id).values_list("network_id", flat=True)]
+    ids = set(Membership.objects.filter(organisation_id__in=tied).values_list("user_id", flat=True))
     ids |= set(ConflictDeclaration.objects.filter(application=application).values_list("reviewer_id", flat=True))
     return ids
 

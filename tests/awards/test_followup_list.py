@@ -1,5 +1,5 @@
 """The follow-up list cuts its page on ids, then reads the page's rows (issue 15): every funded dossier shows
-once, in the list's order (call year, association name, id), with its status and link, page after page."""
+once, in the list's order (newest reference first), with its status and link, page after page."""
 
 from decimal import Decimal
 
@@ -25,6 +25,7 @@ def funded_across_calls(db):
             status=statuses[n % 4],
             awarded_amount=Decimal("5000.00"),
             title=f"Projet {n}",
+            reference=f"PRA-{call.year}-{n + 1:04d}",
         )
         for n, (call, organisation) in enumerate(
             [(newer, zeta), (older, zeta), (newer, alpha), (older, alpha), (older, zeta)]
@@ -42,7 +43,7 @@ def test_pages_show_every_funded_dossier_once_in_the_list_order(funded_across_ca
         response = client.get(reverse("awards:followup"), {"page": number})
         pages.append(response.content.decode())
         shown += list(response.context["applications"])
-    expected = sorted(funded_across_calls, key=lambda a: (a.call.year, a.organisation.name, a.pk))
+    expected = sorted(funded_across_calls, key=lambda a: a.reference, reverse=True)
     assert [a.pk for a in shown] == [a.pk for a in expected]
     for row, html in zip(shown, [page for page in pages for _ in range(2)], strict=False):
         assert f'<a href="{reverse("awards:detail", args=[row.pk])}">{row.title}</a>' in html
