@@ -52,8 +52,16 @@ class Session:
                             "Referer": f"http://127.0.0.1:{self.port}{path}"})
         started = time.perf_counter()
         try:
-            self.connection.request(method, path, body=body, headers=headers)
-            response = self.connection.getresponse()
+            try:
+                self.connection.request(method, path, body=body, headers=headers)
+                response = self.connection.getresponse()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                # the server closed a keep-alive connection left idle while the person was reading:
+                # a browser opens a new one and sends the request again, so does this client
+                self.connection.close()
+                started = time.perf_counter()
+                self.connection.request(method, path, body=body, headers=headers)
+                response = self.connection.getresponse()
             content = response.read()
             status = response.status
             timing = re.search(r"app;dur=([0-9.]+)", response.getheader("Server-Timing") or "")
@@ -137,7 +145,8 @@ def percentile(values, q):
 # --- the scenarios -----------------------------------------------------------------------------------
 
 
-def association_deadline(port, record, email, draft_pk, stop, submitted, think=0.0):
+def association_deadline(port, record, email, draft_pk, stop, submitted, think=0.0, arrives_after=0.0):
+    stop.wait(arrives_after)  # people arrive over the hour's first minutes, not all in the same second
     session = Session(port, record)
     if not session.login(email):
         return
@@ -316,12 +325,12 @@ def start_worker(broker, database_url):
     return process
 
 
-def drain_and_stop(process, timeout=300):
+def drain_and_stop(process, since, timeout=300):
     """Let the worker finish the receipts and e-mails queued during the run, then stop it."""
     from outbox.models import EntryStatus, OutboxEntry
 
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and OutboxEntry.objects.exclude(status=EntryStatus.DONE).exists():
+    while time.monotonic() < deadline and OutboxEntry.objects.filter(created_at__gte=since).exclude(status=EntryStatus.DONE).exists():
         time.sleep(2)
     os.killpg(process.pid, signal.SIGTERM)
     try:
@@ -340,6 +349,7 @@ def main():
     parser.add_argument("--port", type=int, default=8799)
     parser.add_argument("--broker", default="", help="a Redis URL: a Celery worker runs the receipts and e-mails, as in production")
     parser.add_argument("--think", type=float, default=0.0, help="seconds each association waits between two requests (0: none)")
+    parser.add_argument("--ramp", type=float, default=0.0, help="associations arrive evenly over these first seconds (0: all at once)")
     args = parser.parse_args()
     users, duration, staff_count = min(args.users, 200), min(args.duration, 600), min(args.staff, 5)
 
@@ -353,10 +363,12 @@ def main():
     before = count_submissions(draft_pks)
 
     worker = start_worker(args.broker, args.database_url) if args.broker else None
+    run_started_at = time_now()
     server = start_gunicorn(args.port, args.workers, args.database_url, extra_env={"CELERY_BROKER_URL": args.broker} if args.broker else None)
     record, stop, submitted = Recorder(), threading.Event(), []
-    threads = [threading.Thread(target=association_deadline, args=(args.port, record, email, pk, stop, submitted, args.think))
-               for email, pk in pairs]
+    threads = [threading.Thread(target=association_deadline,
+                                args=(args.port, record, email, pk, stop, submitted, args.think, args.ramp * n / max(len(pairs), 1)))
+               for n, (email, pk) in enumerate(pairs)]
     threads += [threading.Thread(target=staff_day, args=(args.port, record, email, dossiers, stop)) for email in staff[:staff_count]]
     threads.append(threading.Thread(target=floor, args=(args.port, record, stop)))
     started = time.perf_counter()
@@ -372,11 +384,11 @@ def main():
         server.wait(timeout=30)
     elapsed = time.perf_counter() - started
     if worker:
-        drain_and_stop(worker)
+        drain_and_stop(worker, since=run_started_at)
     after = count_submissions(draft_pks)
 
     report = {"users": len(pairs), "staff": staff_count, "duration_s": round(elapsed, 1), "workers": args.workers,
-              "celery_worker": bool(worker), "think_s": args.think, "pages": {},
+              "celery_worker": bool(worker), "think_s": args.think, "ramp_s": args.ramp, "pages": {},
               "submissions": {"attempted_first_clicks": len(submitted), "accepted": sum(1 for _, s in submitted if s == 302),
                               "before": before, "after": after}}
     for page, times in sorted(record.times.items()):
