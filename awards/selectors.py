@@ -7,7 +7,9 @@ from django.utils import timezone
 
 from access import visibility
 from access.visibility import Purpose
+from forim_portal.rows import choice_labels
 from grants.models import Application
+from grants.states import State
 
 from .models import ZERO, Payment, Report, ReportStatus, TopUp
 
@@ -82,7 +84,7 @@ def follow_up_page(ids):
         .only(*FOLLOW_UP_COLUMNS)
         .order_by(*FOLLOW_UP_ORDER)
     )
-    labels = {value: str(label) for value, label in Application._meta.get_field("status").flatchoices}
+    labels = choice_labels(State.choices)
     for row in rows:
         row.status_label = labels.get(row.status, row.status)
     return rows

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import visibility
+from forim_portal.rows import choice_labels
 
 from .currencies import EURO, format_local
 from .eligibility import budget_total, document_label
@@ -197,7 +198,7 @@ def dossier_files(user, application, *, private=None):
 def with_state_labels(transitions):
     """A dossier's moves (`grants.Transition`), each given `from_label` and `to_label`, its states in words:
     each state translated once for the page, where `get_to_state_display` translates every state a row."""
-    states = {value: str(label) for value, label in State.choices}
+    states = choice_labels(State.choices)
     rows = list(transitions)
     for row in rows:
         row.from_label = states.get(row.from_state, row.from_state)

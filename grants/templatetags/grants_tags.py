@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import template
 
 from forim_portal.formats.filters import euros
+from forim_portal.rows import choice_labels
 from members.countries import country_name
 
 register = template.Library()
@@ -77,7 +78,7 @@ def budget_figures(application):
     from grants.models import BudgetCategory
 
     lines = list(application.budget_lines.all())
-    categories = {value: str(label) for value, label in BudgetCategory.choices}  # once, not get_category_display a line
+    categories = choice_labels(BudgetCategory.choices)  # once, not get_category_display a line
     for line in lines:
         line.category_label = categories.get(line.category, line.category)
     return {
