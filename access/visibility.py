@@ -356,6 +356,12 @@ def organisation_q(user, purpose=Purpose.PROFILE):
     raise ValueError(f"no such purpose for an organisation: {purpose}")
 
 
+def sees_every_organisation(user, purpose=Purpose.PROFILE):
+    """Whether this user's organisations for this purpose are the whole table (FORIM staff): a total kept for
+    the whole table (`members.tally`) is then theirs too."""
+    return organisation_q(user, purpose) == Q()
+
+
 def organisations(user, purpose=Purpose.PROFILE, queryset=None):
     """The organisations this user may see for this purpose (see the module's docstring)."""
     return _restrict(queryset, Organisation, organisation_q(user, purpose))

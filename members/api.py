@@ -2,7 +2,11 @@
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
+from rest_framework.settings import api_settings
 
+from forim_portal.api import COMMON_QUERY_PARAMS
+
+from . import tally
 from .countries import country_names
 from .filters import FranceActionFilter, OrganisationFilter
 from .models import FranceAction, Organisation
@@ -58,6 +62,10 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return directory_queryset(self.request.user)
+
+    def known_count(self, request):
+        """The directory's total from `members.tally` when nothing filters the list (staff)."""
+        return tally.directory_count(request.user, request.query_params, ignored=COMMON_QUERY_PARAMS - {api_settings.SEARCH_PARAM})
 
 
 class FranceActionSerializer(serializers.ModelSerializer):

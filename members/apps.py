@@ -7,6 +7,7 @@ class MembersConfig(AppConfig):
     verbose_name = _("Réseau")
 
     def ready(self):
-        from . import home
+        from . import home, tally
 
         home.register()
+        tally.connect()

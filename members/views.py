@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,9 +14,10 @@ from access.permissions import check_staff, has_perm, require, visible_or_404
 from accounts.models import Role
 from forim_portal.errors import DomainError
 from forim_portal.exports import export_response
+from forim_portal.paging import CountedPaginator
 from forim_portal.uploads import serve_file
 
-from . import importer, services
+from . import importer, services, tally
 from .countries import country_names
 from .exports import ACTION_COLUMNS, ORGANISATION_COLUMNS
 from .filters import FranceActionFilter, OrganisationFilter
@@ -445,16 +445,19 @@ def action_delete(request, pk, action_pk):
 
 
 def _list_page(
-    request, *, queryset, filterset_class, columns, filename, template, title, exported=None, shown=None, described=None
+    request, *, queryset, filterset_class, columns, filename, template, title, exported=None, shown=None, described=None,
+    known_count=None,
 ):
     """A filtered list with its exports. `exported(rows)`: what an export reads; `shown(rows)`: what a page reads
-    (cut into pages by the database); `described(page rows)`: those rows, given the texts they show."""
+    (cut into pages by the database); `described(page rows)`: those rows, given the texts they show;
+    `known_count(request)`: the list's total when it is kept elsewhere, else None (the paginator counts)."""
     filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
     export = request.GET.get("export")
     if export:
         return export_response(exported(rows) if exported else rows, columns, filename=filename, fmt=export, title=title)
-    page = Paginator(shown(rows) if shown else rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    count = known_count(request) if known_count else None
+    page = CountedPaginator(shown(rows) if shown else rows, PAGE_SIZE, count=count).get_page(request.GET.get("page"))
     if described:
         page.object_list = described(page.object_list)  # for this page's rows only
     query = request.GET.copy()
@@ -472,7 +475,7 @@ def directory(request):
         request, queryset=directory_queryset(request.user), filterset_class=OrganisationFilter,
         columns=ORGANISATION_COLUMNS, filename="reseau-forim", template="members/directory.html", title=_("Réseau"),
         exported=with_member_counts, shown=directory_page_rows,
-        described=with_directory_texts,
+        described=with_directory_texts, known_count=lambda request: tally.directory_count(request.user, request.GET),
     )
 
 

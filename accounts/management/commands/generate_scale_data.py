@@ -23,6 +23,7 @@ from forim_portal.money import half_up_cents
 from grants import tally
 from grants.models import Application, BudgetLine, Call, Criterion, Programme, Transition
 from grants.states import State
+from members import tally as members_tally
 from members.models import MemberRole, Membership, Organisation, OrganisationKind, OrganisationStatus
 
 PROGRAMME_CODE = "charge"
@@ -147,6 +148,7 @@ class Command(BaseCommand):
             events = self.events(options["events"])
         dashboard_figures.changed()  # bulk_create sends no signal: the dashboards count again
         tally.STATUSES.changed()  # and the dossiers per state
+        members_tally.ORGANISATIONS.changed()  # and the organisations
         self.stdout.write(
             f"Créés : {len(self.associations)} associations, {len(self.calls_created)} appels, "
             f"{len(self.applications_created)} dossiers, {self.transitions} changements d'état, "

@@ -1,0 +1,47 @@
+"""How many organisations the directory holds, without counting the table on every page.
+
+The directory shows its total ("1 021 organisations", the page count). Counting every organisation
+is a scan that grows with the network (7 ms at 100,000 on PostgreSQL, on every page). The total is
+kept in Django's cache and counted again once after each creation or deletion of an organisation
+(save and delete signals; bulk writes without signals, `generate_scale_data`, call
+`ORGANISATIONS.changed()` themselves). Other edits change no total and leave it read.
+`tests/members/test_tally.py` compares it with a full count after each kind of write.
+"""
+
+from django.db import connection
+from django.db.models.signals import post_delete, post_save
+
+from forim_portal.versioned_cache import VersionedCache
+
+ORGANISATIONS = VersionedCache("members-organisations", timeout=3600)
+
+
+def count():
+    """Every organisation, as of the last committed creation or deletion."""
+    from .models import Organisation
+
+    return ORGANISATIONS.get(["count"], lambda: Organisation.objects.order_by().count())
+
+
+def directory_count(user, params, *, ignored=("page",)):
+    """The directory's total when this user sees every organisation and nothing filters the list, else None
+    (the list counts as usual)."""
+    from access import visibility
+
+    if connection.in_atomic_block or any(value for name, value in params.items() if name not in ignored):
+        return None
+    if not visibility.sees_every_organisation(user):
+        return None
+    return count()
+
+
+def _on_organisation_save(sender, instance, created, **kwargs):
+    if created:
+        ORGANISATIONS.changed()
+
+
+def connect():
+    from .models import Organisation
+
+    post_save.connect(_on_organisation_save, sender=Organisation, dispatch_uid="members-tally-organisation-save")
+    post_delete.connect(ORGANISATIONS.changed, sender=Organisation, dispatch_uid="members-tally-organisation-delete")
