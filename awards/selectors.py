@@ -8,8 +8,9 @@ from django.utils import timezone
 from access import visibility
 from access.visibility import Purpose
 from forim_portal.rows import choice_labels
+from grants import tally
 from grants.models import Application
-from grants.states import State
+from grants.states import FUNDED_STATES, State
 
 from .models import ZERO, Payment, Report, ReportStatus, TopUp
 
@@ -68,6 +69,19 @@ def follow_up_applications(user, queryset=None):
     report to the rows shown only (annotating them here would aggregate every funded dossier)."""
     visible = visibility.applications(user, Purpose.FOLLOW_UP, queryset)
     return visible.select_related("call__programme", "organisation", "agreement").order_by(*FOLLOW_UP_ORDER)
+
+
+def follow_up_count(user, params):
+    """The follow-up list's total from `grants.tally` when only its call and funded states filter it and the user
+    follows every funded dossier (staff), else None: the list counts as usual."""
+    statuses = [status for status in params.getlist("status") if status]
+    if any(status not in FUNDED_STATES for status in statuses):
+        return None  # not a state of this list: the filter refuses it, the list counts
+    if not statuses:
+        params = params.copy()
+        params.setlist("status", list(FUNDED_STATES))
+    # Staff follow every funded dossier: the dossiers they see (PRIVATE, all) in the funded states.
+    return tally.count_for_query(user, Purpose.PRIVATE, params, ignored=("page",))
 
 
 def follow_up_page(ids):

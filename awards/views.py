@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,7 @@ from access import visibility
 from access.permissions import check_staff, has_perm, require, staff_required, visible_or_404
 from forim_portal.errors import DomainError
 from forim_portal.exports import export_response
+from forim_portal.paging import CountedPaginator
 from forim_portal.rows import pk_url
 from forim_portal.uploads import serve_file
 from grants.models import Call
@@ -35,6 +35,7 @@ from .models import ZERO, CofinancingRule, Report, ReportKind, ReportStatus, Top
 from .selectors import (
     cofinancing_totals,
     follow_up_applications,
+    follow_up_count,
     follow_up_page,
     in_batches,
     overdue_reports,
@@ -77,7 +78,8 @@ def followup(request):
     fmt = request.GET.get("format")
     if fmt:
         return export_response(in_batches(rows), EXPORT_COLUMNS, filename="suivi-projets", fmt=fmt, title=_("Suivi"))
-    page = Paginator(rows.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    count = follow_up_count(request.user, request.GET)
+    page = CountedPaginator(rows.values_list("pk", flat=True), PAGE_SIZE, count=count).get_page(request.GET.get("page"))
     page.object_list = follow_up_page(page.object_list)  # the page cut on ids, then its rows and their figures
     detail_url = pk_url("awards:detail")
     for row in page.object_list:

@@ -102,3 +102,39 @@ def test_the_lists_take_their_totals_from_the_tally_and_they_equal_a_count(clien
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("reviews:applications")).status_code == 200
     assert not [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"] and "grants_application" in q["sql"]]
+
+
+def test_the_follow_up_list_takes_staffs_total_from_the_tally_and_it_equals_a_count(client, association, staff_user, applicant):
+    from django.urls import reverse
+
+    from grants.states import FUNDED_STATES
+    from tests.conftest import login
+
+    call, other_call = CallFactory(), CallFactory(title="Autre appel")
+    for status, on in ((State.AWARDED, call), (State.IN_PROGRESS, call), (State.CLOSED, other_call), (State.SUBMITTED, call)):
+        ApplicationFactory(call=on, organisation=association, status=status, title=f"Forage {status}")
+    funded = Application.objects.filter(status__in=FUNDED_STATES)
+    cases = {
+        "": funded,
+        "status=awarded": funded.filter(status=State.AWARDED),
+        f"call={call.pk}": funded.filter(call=call),
+        "status=submitted": None,  # not a state of this list: the filter refuses it, the list counts
+        "q=Forage": funded.filter(title__icontains="Forage"),  # a search: counted
+    }
+    login(client, staff_user)
+    for query, expected in cases.items():
+        page = client.get(f"{reverse('awards:followup')}?{query}")
+        assert page.status_code == 200, query
+        if expected is not None:
+            assert page.context["page"].paginator.count == expected.count(), query
+    client.get(reverse("awards:followup"))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("awards:followup")).status_code == 200
+    assert not [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"] and "grants_application" in q["sql"]]
+
+    client.logout()
+    login(client, applicant)  # an association counts its own dossiers, never the table's total
+    assert client.get(reverse("awards:followup")).context["page"].paginator.count == funded.count()
+    other = ApplicationFactory(call=call, status=State.AWARDED)
+    assert other.organisation != association
+    assert client.get(reverse("awards:followup")).context["page"].paginator.count == funded.filter(organisation=association).count()
