@@ -10,3 +10,13 @@ class AccessConfig(AppConfig):
 
     name = "access"
     verbose_name = _("Accès")
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from members.models import Membership
+
+        from .visibility import forget_memberships_read
+
+        post_save.connect(forget_memberships_read, sender=Membership, dispatch_uid="access-forget-memberships-save")
+        post_delete.connect(forget_memberships_read, sender=Membership, dispatch_uid="access-forget-memberships-delete")

@@ -34,9 +34,7 @@ is_reviewer = rules.predicate(v.is_reviewer, name="is_reviewer")
 
 
 def _in(organisation_id, user, **kwargs):
-    return (
-        organisation_id is not None and v.memberships(user, **kwargs).filter(organisation_id=organisation_id).exists()
-    )
+    return v.holds_membership(user, organisation_id, **kwargs)
 
 
 @rules.predicate

@@ -97,6 +97,33 @@ def memberships(user, *, roles=None, kinds=None):
     return rows
 
 
+def holds_membership(user, organisation_id, *, roles=None, kinds=None):
+    """Whether the user is a member of this organisation (with one of these roles, the organisation of one of
+    these kinds): the object check of `memberships`. Answered from the memberships the layout read for this
+    request (`user.memberships_read`, set by accounts.middleware with the same rows) without a query, else
+    from the database."""
+    if organisation_id is None or not signed_in(user):
+        return False
+    read = getattr(user, "memberships_read", None)
+    if read is None:
+        return memberships(user, roles=roles, kinds=kinds).filter(organisation_id=organisation_id).exists()
+    return any(
+        row.organisation_id == organisation_id
+        and (not roles or row.role in roles)
+        and (not kinds or row.organisation.kind in kinds)
+        for row in read
+    )
+
+
+def forget_memberships_read(sender, instance, **kwargs):
+    """A membership of the request's user changed during the request (joining, leaving, a new role): its
+    later checks ask the database (a signal receiver; the membership's user is the request's own object
+    when a service was given it)."""
+    user = instance._state.fields_cache.get("user")
+    user = getattr(user, "_wrapped", user)  # request.user is a lazy object around the instance
+    getattr(user, "__dict__", {}).pop("memberships_read", None)
+
+
 def acting_for(user, *, roles=None, kinds=None):
     """A subquery of the ids of the organisations the user acts for: use it inside a filter."""
     return memberships(user, roles=roles, kinds=kinds).values("organisation_id")

@@ -5,9 +5,13 @@ SESSION_KEY = "active_organisation_id"
 
 def memberships_of(user):
     """The user's organisations, by name: one query, read once per request by the middleware."""
+    return [row.organisation for row in _membership_rows(user)]
+
+
+def _membership_rows(user):
     from members.models import Membership
 
-    return [m.organisation for m in Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name")]
+    return list(Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name"))
 
 
 def active_organisation(request, organisations=None):
@@ -28,6 +32,13 @@ class ActiveOrganisationMiddleware:
         # Resolved now, not lazily: views test `request.organisation is None`, which a lazy
         # proxy around None would never satisfy. Anonymous requests cost no query; the layout's
         # organisation switch reads `request.organisations` instead of querying again.
-        request.organisations = memberships_of(request.user) if request.user.is_authenticated else []
+        user = request.user
+        if user.is_authenticated:
+            # Kept on this request's user: its "member of this organisation?" checks read them, not the database
+            # (access.visibility.holds_membership). A fresh user object is loaded for each request.
+            user.memberships_read = _membership_rows(user)
+            request.organisations = [row.organisation for row in user.memberships_read]
+        else:
+            request.organisations = []
         request.organisation = active_organisation(request, request.organisations)
         return self.get_response(request)
