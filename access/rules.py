@@ -152,7 +152,7 @@ PERMISSIONS = {
     "grants.view_receipt": sees(v.receipts),
     "grants.change_application": edits_for_applicant,
     "grants.act_for_applicant": is_forim_staff | acts_for_applicant,  # the steps pages
-    "grants.read_thread": sees(v.threads),
+    "grants.read_thread": rules.predicate(v.reads_thread, name="reads_thread"),
     "awards.view_follow_up": can_view_follow_up,
     "awards.view_private": can_view_private,
     "awards.edit_report": can_edit_report,

@@ -280,6 +280,14 @@ def threads(user, queryset=None):
     return _restrict(queryset, Application, Q(organisation_id__in=acting_for(user)) if signed_in(user) else NOBODY)
 
 
+def reads_thread(user, application):
+    """The object check of `threads`, the same rule without a query: staff, or a member of the applicant organisation
+    (`holds_membership`, from the request's memberships)."""
+    if application is None or application.pk is None:
+        return False
+    return is_staff(user) or holds_membership(user, application.organisation_id)
+
+
 def messages(user, queryset=None):
     return _restrict(queryset, Message, Q(application__in=threads(user).values("pk")))
 

@@ -91,3 +91,19 @@ def test_the_class_view_mixin_answers_404_for_the_unseen_and_403_for_the_forbidd
         get(operator_user)  # sees the dossier, may not change it
     with pytest.raises(Http404):
         get(outsider)  # does not learn it exists
+
+
+def test_the_thread_check_answers_as_the_thread_list_for_every_user_and_dossier():
+    """`grants.read_thread` reads the request's memberships instead of the database: it gives the list's answer."""
+    from grants.models import Application
+    from tests.accounts.test_memberships_read import read_by_the_layout
+
+    from .world import build_world
+
+    world = build_world()
+    dossiers = list(Application.objects.all())
+    for name, user in world.users.items():
+        listed = set(visibility.threads(user).values_list("pk", flat=True))
+        assert {d.pk for d in dossiers if has_perm(user, "grants.read_thread", d)} == listed, name
+        read_by_the_layout(user)
+        assert {d.pk for d in dossiers if has_perm(user, "grants.read_thread", d)} == listed, name
