@@ -162,7 +162,7 @@ def _detail_context(request, application):
         "next_text": next_text, "next_deadline": next_deadline,
         "failed": [r for r in results if not r.ok],
         "corrections": list(services.open_corrections(application).select_related("requested_by")),
-        "versions": list(application.versions.select_related("created_by")),
+        "versions": list(application.versions.only("application_id", "number", "created_at")),  # shown: number and date
         "transitions": selectors.with_state_labels(application.transitions.all()),  # the page shows no author: no join
         "can_edit": may_edit and application.status in EDITABLE_STATES,
         "can_withdraw": any(spec.name == "withdraw" for spec in available_transitions(application, request.user, kinds=kinds)),
