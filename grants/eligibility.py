@@ -101,8 +101,14 @@ def latest_visa(application):
 
 
 def country_check(application):
-    """(ok, message) of the dossier's project country against its call."""
-    return country_check_for(application.call, application.country.code if application.country else "")
+    """(ok, message) of the dossier's project country against its call; kept in Django's cache per call, country
+    and language under the dashboards' version (a call or a country list saved bumps it: dashboards.cache)."""
+    from dashboards.cache import figures  # dashboards builds on grants: read when asked, never at load time
+
+    call, country = application.call, application.country.code if application.country else ""
+    if call.pk is None:
+        return country_check_for(call, country)
+    return figures(["country-check", call.pk, country], lambda: country_check_for(call, country))
 
 
 def country_check_for(call, country):
@@ -142,8 +148,17 @@ def waiver_text(waiver):
 
 
 def track_record_check(application):
-    """(ok, message, waiver) of the association's earlier projects: none unsettled, or the rule lifted for this dossier."""
-    unsettled = unsettled_projects(application.organisation, today=timezone.localdate(), exclude=application.pk)
+    """(ok, message, waiver) of the association's earlier projects: none unsettled, or the rule lifted for this dossier.
+
+    The earlier projects (three queries over reports, dossiers and imported history) are kept in Django's cache per
+    dossier, day and language under the dashboards' version, which every write to those apps bumps (dashboards.cache)."""
+    from dashboards.cache import figures  # dashboards builds on grants: read when asked, never at load time
+
+    organisation = application.organisation
+    unsettled = figures(
+        ["unsettled-projects", application.organisation_id, application.pk],
+        lambda: unsettled_projects(organisation, today=timezone.localdate(), exclude=application.pk),
+    )
     if not unsettled:
         return True, "", ""
     waiver = waiver_of(application, "track_record")
