@@ -10,7 +10,7 @@ class ReviewsConfig(AppConfig):
         from documents.registry import register
         from grants import workflow
 
-        from . import exports, home, rules  # noqa: F401  (registers the permissions)
+        from . import conflicts, exports, home, options, rules  # noqa: F401  (registers the permissions)
         from .minutes import MINUTES
         from .services import committee_guard, require_amount_within_rules
 
@@ -20,3 +20,5 @@ class ReviewsConfig(AppConfig):
         register(MINUTES)
         exports.register_kind()
         home.register()
+        options.connect()
+        conflicts.connect()

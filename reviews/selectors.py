@@ -3,18 +3,13 @@
 from itertools import batched
 
 from django.db.models import Count, F, Max, Min, Prefetch, Q
-from django.utils.formats import localize
-from django.utils.translation import gettext as _
 
 from access import visibility
 from access.visibility import Purpose
-from forim_portal.formats.filters import euros
-from forim_portal.rows import choice_labels, pk_url
 from grants import tally
 from grants.models import Application
 from grants.selectors import with_budget_totals
 from grants.states import State
-from members.countries import names_by_code
 
 from .models import CommitteeDecision, Review, ReviewAssignment
 from .services import SPREAD_THRESHOLD
@@ -85,35 +80,6 @@ def with_review_figures(applications):
             setattr(application, name, value)
         application.spread_flag = spread_flagged(application)
     return rows
-
-
-def table_cells(applications):
-    """What each row of the staff table shows, as text made once for the page (its rows already given their
-    review figures): dicts, which the template reads at once where every lookup on a model instance first
-    tries `row[name]` and fails. The status label comes from one dict (`get_status_display` translates every
-    state a row), the country name from a list kept per language, the link is reversed once."""
-    labels, names = choice_labels(State.choices), names_by_code()
-    select = _("Sélectionner %(ref)s")
-    detail_url = pk_url("reviews:application_detail")
-    return [
-        {
-            "pk": row.pk,
-            "detail_url": detail_url(row.pk),
-            "select_label": select % {"ref": row.reference},
-            "reference": row.reference or row.pk,
-            "organisation": row.organisation.acronym or row.organisation.name,
-            "title": row.title,
-            "country": names.get(row.country.code) or row.country.name,
-            "call": row.call.title,
-            "status": labels.get(row.status, row.status),
-            "amount": euros(row.amount_requested),
-            "score": "—" if row.score is None else localize(row.score),
-            "spread_flag": row.spread_flag,
-            "reviews_done": row.reviews_done,
-            "reviewers_count": row.reviewers_count,
-        }
-        for row in applications
-    ]
 
 
 def in_batches(queryset, size=1000):

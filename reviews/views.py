@@ -9,7 +9,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import select_template
 from django.urls import reverse
+from django.utils.formats import localize
 from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -17,6 +19,7 @@ from django.views.decorators.http import require_POST
 from access import visibility
 from access.permissions import has_perm, staff_required, visible_or_404
 from accounts.models import User
+from dashboards.cache import figures as dashboard_figures
 from documents.models import DocumentJob
 from forim_portal.errors import DomainError
 from forim_portal.exports import export_response
@@ -30,7 +33,8 @@ from grants.services import default_correction_due_on
 from grants.states import State
 from grants.workflow import APPLICANT, OPERATOR, STAFF, SYSTEM, TRANSITIONS
 
-from . import exports, selectors, services
+from . import exports, options, selectors, services, table
+from .conflicts import free_reviewers
 from .criteria import sections_for
 from .diagram import every_machine
 from .filters import ApplicationFilter
@@ -105,9 +109,12 @@ def application_list(request):
     query.pop("page", None)
     bulk_transitions = [spec for spec in TRANSITIONS.values() if STAFF in spec.actors and spec.name not in {"award", "reject", "defer", "request_corrections"}]
     active_filters = sum(1 for name, value in request.GET.items() if value and name in filterset.form.fields and name not in {"q", "sort"})
+    # The lists read from the database (calls, networks, operators, reviewers): from the cache until one changes.
+    read = options.read_for_form(filterset.form, reviewers=lambda: str(_reviewer_options()))
     return render(request, "reviews/application_list.html", {
-        "filter": filterset, "page": page, "rows": selectors.table_cells(page.object_list), "active_filters": active_filters,
-        "query": query.urlencode(), "reviewer_options": _reviewer_options(), "bulk_transitions": bulk_transitions,
+        "filter": filterset, "page": page, "rows": table.rows_html(page.object_list),
+        "filter_fields": table.fields_html(filterset.form, skip={"q"}), "active_filters": active_filters,
+        "query": query.urlencode(), "reviewer_options": mark_safe(read["reviewers"]), "bulk_transitions": bulk_transitions,  # escaped when written
     })
 
 
@@ -157,13 +164,30 @@ def _thread_template():
         return None
 
 
+SCORE_ROW = '<tr><th scope="row">{}</th><td>{}/{}</td><td>{}</td></tr>'
+
+
 def _assignments_and_reviews(application):
     """The dossier's reviewers in the order they were asked, and their reviews in the same order (those of
     `selectors.reviews_of`), each with its scores and their criteria: two queries."""
     assignments = list(application.review_assignments.select_related("reviewer", "review").order_by("assigned_at", "id"))
     reviews = [a.review for a in assignments if hasattr(a, "review")]
     prefetch_related_objects(reviews, Prefetch("scores", queryset=CriterionScore.objects.select_related("criterion")))
+    for review in reviews:  # its table of scores, written here in one go rather than by a template loop over each score
+        review.score_rows = format_html_join("", SCORE_ROW, (
+            (s.criterion.label, localize(s.value), localize(s.criterion.scale_max), s.comment) for s in review.scores.all()
+        ))
     return assignments, reviews
+
+
+def _staff_files(user, application):
+    """The dossier's files as staff see them. Found in `staff_applications`, the dossier is one staff see as private,
+    so they open every file of it (no second check) and the list is the same for each of them: kept in the cache
+    per dossier, day and language under the dashboards' version, which every write to a dossier's files or to the
+    association's vault bumps (dashboards.cache)."""
+    if not visibility.sees_every_application(user):
+        return dossier_files(user, application)
+    return dashboard_figures(["staff-dossier-files", application.pk], lambda: dossier_files(user, application, private=True))
 
 
 def _detail_context(request, application, **forms):
@@ -173,11 +197,14 @@ def _detail_context(request, application, **forms):
     assignments, reviews = _assignments_and_reviews(application)
     reviewer_options = ""
     if application.status in services.REVIEWABLE_STATES:  # the only states whose page offers the choice
-        excluded = {a.reviewer_id for a in assignments} | services.conflicted_reviewer_ids(application)
-        reviewer_options = _reviewer_options(excluded)
+        asked = {a.reviewer_id for a in assignments}
+        reviewer_options = format_html_join(
+            "", '<option value="{}">{}</option>', ((pk, name) for pk, name in free_reviewers(application) if pk not in asked)
+        )
     hidden = {"award", "reject", "defer"}  # decided in a committee session
     if application.status == State.SUBMITTED:
         hidden |= set(services.ADMISSIBILITY_OUTCOMES)  # the admissibility form below handles them
+    # The applicant and operator roles are read from the layout's memberships (access.visibility.holds_membership).
     transitions = [spec for spec in workflow.available_transitions(application, request.user) if spec.name not in hidden]
     automatic_checks = services.automatic_checks(application)
     context = {
@@ -185,7 +212,7 @@ def _detail_context(request, application, **forms):
         "history": with_state_labels(application.transitions.select_related("by").order_by("-at", "-id")),
         "automatic_checks": automatic_checks,
         "waivers_box": waiver_box(application, RuleWaiverForm(), results=automatic_checks),
-        "files": dossier_files(request.user, application),
+        "files": _staff_files(request.user, application),
         "checklist": services.checklist(application),
         "opinions": list(application.operator_opinions.select_related("author", "operator")),
         "latest_visa": application.visas.select_related("given_by", "operator").order_by("-created_at", "-pk").first(),

@@ -18,9 +18,11 @@ from grants import services as grant_services
 from grants.attachments import dossier_files
 from grants.models import BudgetLine, Message
 from grants.states import State
+from members.models import MemberRole
 from reviews import services
 from reviews.models import ConflictDeclaration
 from tests.conftest import login
+from tests.factories import MembershipFactory
 
 from .conftest import score_and_submit
 from .test_full_application import attach, vault
@@ -124,3 +126,18 @@ def test_a_reader_known_to_see_the_private_dossier_gets_the_files_visibility_giv
     services.assign_reviewer(application=dossier, reviewer=reviewer, by=staff_user)
     files, masked = dossier_files(reviewer, dossier)
     assert [f.name for f in files] == ["lettre.pdf"] and masked
+
+
+def test_the_moves_offered_ask_the_memberships_only_of_a_staff_member_who_has_some(client, make, staff_user, association):
+    dossier = make(State.UNDER_REVIEW)
+    url = reverse("reviews:application_detail", args=[dossier.pk])
+    login(client, staff_user)
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(url).content.decode()
+    # the layout's one reading of the user's memberships (none): no predicate asks again
+    assert len([q for q in captured.captured_queries if '"members_membership"."user_id" = ' in q["sql"]]) == 1
+    assert "Mettre en évaluation" not in html and "Inscrire au comité" in html and "Retirer le dossier" not in html
+    # a staff member who also acts for the association holds its role too, as `workflow.actor_kinds` says
+    MembershipFactory(user=staff_user, organisation=association, role=MemberRole.ADMIN)
+    html = client.get(url).content.decode()
+    assert "Inscrire au comité" in html and "Retirer le dossier" in html

@@ -25,6 +25,8 @@ from grants.models import Application, BudgetLine, Call, Criterion, Programme, T
 from grants.states import State
 from members import tally as members_tally
 from members.models import MemberRole, Membership, Organisation, OrganisationKind, OrganisationStatus
+from reviews import conflicts
+from reviews import options as review_options
 
 PROGRAMME_CODE = "charge"
 EMAIL_DOMAIN = "charge.forim.test"
@@ -149,6 +151,8 @@ class Command(BaseCommand):
         dashboard_figures.changed()  # bulk_create sends no signal: the dashboards count again
         tally.STATUSES.changed()  # and the dossiers per state
         members_tally.ORGANISATIONS.changed()  # and the organisations
+        review_options.OPTIONS.changed()  # and the staff table's option lists
+        conflicts.FREE_REVIEWERS.changed()  # and the reviewers each dossier may be given
         self.stdout.write(
             f"Créés : {len(self.associations)} associations, {len(self.calls_created)} appels, "
             f"{len(self.applications_created)} dossiers, {self.transitions} changements d'état, "

@@ -1,0 +1,56 @@
+"""The reviewers a dossier may still be given, kept in Django's cache rather than read on every view of the
+staff dossier page (four queries: the association's networks, their members, the declared conflicts, the
+reviewers).
+
+The list is derived data under a `VersionedCache` (never a process's memory), keyed by the dossier and the
+day (a network link ends on a day). Every save or delete of what it reads bumps the version after commit:
+a reviewer (their role, activity or name), a membership, a network link, a declared conflict (model signals,
+connected in `ReviewsConfig.ready()`; admin, forms and services all save through the models). A login, which
+saves `last_login` only, leaves it read. The reviewers already asked are left out by the page from its own
+list of assignments, so an assignment needs no bump. Bulk writes without signals (`generate_scale_data`)
+must call `FREE_REVIEWERS.changed()` themselves; entries expire after ten minutes anyway. The service that
+assigns (`services.assign_reviewer`) checks the conflicts again in the database: a stale list could offer a
+reviewer, never assign one in conflict.
+"""
+
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+
+from forim_portal.versioned_cache import VersionedCache
+
+FREE_REVIEWERS = VersionedCache("reviews-free-reviewers", timeout=600)
+# The user fields the list depends on (active reviewers, by name); a save of other fields only changes nothing.
+USER_FIELDS = frozenset({"first_name", "last_name", "email", "role", "is_active"})
+
+
+def free_reviewers(application):
+    """[(id, name)] of the active reviewers without a conflict of interest on this dossier (`services.reviewers`
+    less `services.conflicted_reviewer_ids`), in the reviewers' order."""
+    from . import services
+
+    def compute():
+        conflicted = services.conflicted_reviewer_ids(application)
+        reviewers = services.reviewers().only("first_name", "last_name", "email")
+        return [(reviewer.pk, str(reviewer)) for reviewer in reviewers if reviewer.pk not in conflicted]
+
+    return FREE_REVIEWERS.get([application.pk, application.organisation_id, timezone.localdate().isoformat()], compute)
+
+
+def _on_save(sender, instance, created=False, update_fields=None, **kwargs):
+    if sender._meta.label == "accounts.User" and update_fields is not None and not USER_FIELDS & set(update_fields):
+        return
+    FREE_REVIEWERS.changed()
+
+
+def connect():
+    from django.contrib.auth import get_user_model
+
+    from members.models import Membership, NetworkLink
+
+    from .models import ConflictDeclaration
+
+    for model in (get_user_model(), Membership, NetworkLink, ConflictDeclaration):
+        post_save.connect(_on_save, sender=model, dispatch_uid=f"reviews-free-reviewers-save-{model._meta.label}")
+        post_delete.connect(
+            FREE_REVIEWERS.changed, sender=model, dispatch_uid=f"reviews-free-reviewers-delete-{model._meta.label}"
+        )
