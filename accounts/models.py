@@ -17,6 +17,11 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("Coordinateur de réseau (FOSIM/COSIM)")
 
 
+# The fields a list of users (reviewers to choose, a select of people) shows or chooses by: caches of such
+# lists are read again after a save of one of them, not after a login or a password change.
+LISTED_USER_FIELDS = frozenset({"first_name", "last_name", "email", "role", "is_active"})
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 

@@ -7,7 +7,9 @@ class AwardsConfig(AppConfig):
     verbose_name = _("Suivi des projets financés")
 
     def ready(self):
+        from forim_portal.options import OPTIONS
         from grants import workflow
+        from grants.models import Call
 
         from . import dossier, home, services
         from .documents import register_kinds
@@ -18,3 +20,4 @@ class AwardsConfig(AppConfig):
         register_kinds()
         home.register()
         dossier.register()
+        OPTIONS.refresh_on(Call)  # the follow-up list's call select

@@ -4,14 +4,17 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from forim_portal.filters import LightFilterSet
+from forim_portal.options import CachedOptions
 from forim_portal.widgets import QuickSelect
 from grants.models import Application, Call
 from grants.states import FUNDED_STATES, State
 
 
-class FollowUpFilter(django_filters.FilterSet):
+class FollowUpFilter(LightFilterSet):
     q = django_filters.CharFilter(label=_("Recherche"), method="search")
-    call = django_filters.ModelChoiceFilter(label=_("Appel"), queryset=Call.objects.only("title"), widget=QuickSelect)
+    call = django_filters.ModelChoiceFilter(label=_("Appel"), queryset=Call.objects.only("title"),
+                                            widget=CachedOptions(cache_as="awards.calls"))
     status = django_filters.ChoiceFilter(label=_("Statut"), choices=[(s.value, s.label) for s in State if s in FUNDED_STATES],
                                          widget=QuickSelect(cache_as="awards.status"))
 

@@ -14,6 +14,7 @@ from access import visibility
 from access.permissions import check_staff, has_perm, require, staff_required, visible_or_404
 from forim_portal.errors import DomainError
 from forim_portal.exports import export_response
+from forim_portal.options import read_for_form
 from forim_portal.paging import CountedPaginator
 from forim_portal.rows import pk_url
 from forim_portal.uploads import serve_file
@@ -86,6 +87,7 @@ def followup(request):
         row.detail_url = detail_url(row.pk)
     query = request.GET.copy()
     query.pop("page", None)
+    read_for_form(filterset.form)  # the call select: from the cache until a call changes
     overdue = overdue_reports(applications)
     shown = list(overdue[:OVERDUE_SHOWN])
     return render(request, "awards/followup.html", {

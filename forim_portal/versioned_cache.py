@@ -22,6 +22,7 @@ import time
 
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models.signals import post_delete, post_save
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,19 @@ class VersionedCache:
     def changed(self, *args, **kwargs):
         """The data changed: the figures are computed again after commit (usable as a signal receiver)."""
         transaction.on_commit(self.bump, robust=True)
+
+    def refresh_on(self, model, *, fields=None):
+        """Bump after any save or delete of `model`'s rows (signals; admin, forms and services all save through
+        the models). Given `fields`, only after a save that may change one of them: a save of other fields only
+        (a user's last login) changes nothing derived."""
+        label = model._meta.label
+
+        def on_save(sender, instance, created=False, update_fields=None, **kwargs):
+            if fields is None or created or update_fields is None or set(fields) & set(update_fields):
+                self.changed()
+
+        post_save.connect(on_save, sender=model, weak=False, dispatch_uid=f"{self.name}-save-{label}")
+        post_delete.connect(self.changed, sender=model, weak=False, dispatch_uid=f"{self.name}-delete-{label}")
 
     def version(self):
         current = cache.get(self.version_key)

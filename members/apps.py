@@ -7,7 +7,11 @@ class MembersConfig(AppConfig):
     verbose_name = _("Réseau")
 
     def ready(self):
+        from forim_portal.options import OPTIONS
+
         from . import home, tally
+        from .models import Organisation
 
         home.register()
         tally.connect()
+        OPTIONS.refresh_on(Organisation)  # the directory's network and operator selects

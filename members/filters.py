@@ -4,6 +4,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from forim_portal.filters import LightFilterSet
+from forim_portal.options import CachedOptions
 from forim_portal.widgets import QuickSelect
 
 from .choices import Region
@@ -22,7 +24,10 @@ def _of_kind(kind):
     return queryset
 
 
-class OrganisationFilter(django_filters.FilterSet):
+class OrganisationFilter(LightFilterSet):
+    """The directory's filters; the network and operator selects' options come from the cache (forim_portal.options)
+    when the page reads them with `read_for_form`."""
+
     q = django_filters.CharFilter(label=_("Recherche"), method="filter_search")
     # Quick selects: the 250 countries rendered through Django's widget templates cost ~40 ms a page (issue 15).
     kind = django_filters.ChoiceFilter(empty_label=ALL, label=_("Type"), choices=OrganisationKind.choices,
@@ -36,24 +41,21 @@ class OrganisationFilter(django_filters.FilterSet):
         widget=QuickSelect(cache_as="members.country"),
     )
     federation = django_filters.ModelChoiceFilter(empty_label=ALL,
-        label=_("Fédération (FOSIM)"), queryset=_of_kind(OrganisationKind.FOSIM), method="filter_network", widget=QuickSelect
+        label=_("Fédération (FOSIM)"), queryset=_of_kind(OrganisationKind.FOSIM), method="filter_network",
+        widget=CachedOptions(cache_as="members.federations"),
     )
     collective = django_filters.ModelChoiceFilter(empty_label=ALL,
-        label=_("Collectif (COSIM)"), queryset=_of_kind(OrganisationKind.COSIM), method="filter_network", widget=QuickSelect
+        label=_("Collectif (COSIM)"), queryset=_of_kind(OrganisationKind.COSIM), method="filter_network",
+        widget=CachedOptions(cache_as="members.collectives"),
     )
     operator = django_filters.ModelChoiceFilter(empty_label=ALL,
-        label=_("Opérateur d'appui"), queryset=_of_kind(OrganisationKind.OPERATOR), widget=QuickSelect
+        label=_("Opérateur d'appui"), queryset=_of_kind(OrganisationKind.OPERATOR),
+        widget=CachedOptions(cache_as="members.operators"),
     )
 
     class Meta:
         model = Organisation
         fields = ["q", "kind", "status", "region", "country", "federation", "collective", "operator"]
-
-    @property
-    def form(self):
-        if not hasattr(self, "_form"):
-            _list_networks_at_once(super().form)
-        return self._form
 
     def filter_search(self, queryset, name, value):
         value = value.strip()
@@ -70,30 +72,6 @@ class OrganisationFilter(django_filters.FilterSet):
     def filter_network(self, queryset, name, value: int):  # receives the organisation; the hint documents the id in the API
         members = NetworkLink.objects.filter(active_link_q(), network=value).values("member_id")
         return queryset.filter(pk__in=members)
-
-
-NETWORK_SELECTS = {"federation": OrganisationKind.FOSIM, "collective": OrganisationKind.COSIM,
-                   "operator": OrganisationKind.OPERATOR}
-
-
-def _list_networks_at_once(form):
-    """The federation, collective and operator selects list their organisations from one query, read when a page
-    shows them, instead of one query each (issue 15). What is chosen is still checked against the field's queryset."""
-    found = {}
-
-    def options_of(kind):
-        def options():
-            if not found:
-                found.update({kind: [] for kind in NETWORK_SELECTS.values()})
-                rows = Organisation.objects.filter(kind__in=NETWORK_SELECTS.values()).only("kind", "name", "acronym")
-                for organisation in rows.order_by("name"):
-                    found[organisation.kind].append((organisation.pk, str(organisation)))
-            return [("", ALL), *found[kind]]
-
-        return options
-
-    for name, kind in NETWORK_SELECTS.items():
-        form.fields[name].widget.choices = options_of(kind)
 
 
 class FranceActionFilter(django_filters.FilterSet):

@@ -14,6 +14,7 @@ from access.permissions import check_staff, has_perm, require, visible_or_404
 from accounts.models import Role
 from forim_portal.errors import DomainError
 from forim_portal.exports import export_response
+from forim_portal.options import read_for_form
 from forim_portal.paging import CountedPaginator
 from forim_portal.uploads import serve_file
 
@@ -463,6 +464,7 @@ def _list_page(
     query = request.GET.copy()
     query.pop("page", None)
     more_filters = any(value for key, value in request.GET.items() if key not in ("q", "page", "export"))
+    read_for_form(filterset.form)  # the selects listing organisations: from the cache until one changes
     return render(
         request, template, {"filter": filterset, "page": page, "query": query.urlencode(), "more_filters": more_filters}
     )

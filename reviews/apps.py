@@ -10,7 +10,7 @@ class ReviewsConfig(AppConfig):
         from documents.registry import register
         from grants import workflow
 
-        from . import conflicts, exports, home, options, rules  # noqa: F401  (registers the permissions)
+        from . import conflicts, exports, home, rules  # noqa: F401  (registers the permissions)
         from .minutes import MINUTES
         from .services import committee_guard, require_amount_within_rules
 
@@ -20,5 +20,19 @@ class ReviewsConfig(AppConfig):
         register(MINUTES)
         exports.register_kind()
         home.register()
-        options.connect()
+        refresh_option_lists()
         conflicts.connect()
+
+
+def refresh_option_lists():
+    """The staff table's lists (calls, networks, operators, reviewers) are read again after these rows change."""
+    from django.contrib.auth import get_user_model
+
+    from accounts.models import LISTED_USER_FIELDS
+    from forim_portal.options import OPTIONS
+    from grants.models import Call
+    from members.models import Organisation
+
+    OPTIONS.refresh_on(Call)
+    OPTIONS.refresh_on(Organisation)
+    OPTIONS.refresh_on(get_user_model(), fields=LISTED_USER_FIELDS)

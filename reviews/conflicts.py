@@ -13,14 +13,11 @@ assigns (`services.assign_reviewer`) checks the conflicts again in the database:
 reviewer, never assign one in conflict.
 """
 
-from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from forim_portal.versioned_cache import VersionedCache
 
 FREE_REVIEWERS = VersionedCache("reviews-free-reviewers", timeout=600)
-# The user fields the list depends on (active reviewers, by name); a save of other fields only changes nothing.
-USER_FIELDS = frozenset({"first_name", "last_name", "email", "role", "is_active"})
 
 
 def free_reviewers(application):
@@ -36,21 +33,14 @@ def free_reviewers(application):
     return FREE_REVIEWERS.get([application.pk, application.organisation_id, timezone.localdate().isoformat()], compute)
 
 
-def _on_save(sender, instance, created=False, update_fields=None, **kwargs):
-    if sender._meta.label == "accounts.User" and update_fields is not None and not USER_FIELDS & set(update_fields):
-        return
-    FREE_REVIEWERS.changed()
-
-
 def connect():
     from django.contrib.auth import get_user_model
 
+    from accounts.models import LISTED_USER_FIELDS
     from members.models import Membership, NetworkLink
 
     from .models import ConflictDeclaration
 
-    for model in (get_user_model(), Membership, NetworkLink, ConflictDeclaration):
-        post_save.connect(_on_save, sender=model, dispatch_uid=f"reviews-free-reviewers-save-{model._meta.label}")
-        post_delete.connect(
-            FREE_REVIEWERS.changed, sender=model, dispatch_uid=f"reviews-free-reviewers-delete-{model._meta.label}"
-        )
+    FREE_REVIEWERS.refresh_on(get_user_model(), fields=LISTED_USER_FIELDS)
+    for model in (Membership, NetworkLink, ConflictDeclaration):
+        FREE_REVIEWERS.refresh_on(model)

@@ -1,23 +1,19 @@
 """The staff dossier table's filters: one FilterSet for the page, its exports and the API."""
 
-import copy
 
 import django_filters
-from django import forms
 from django.db.models import F, Q
-from django.http import QueryDict
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from forim_portal.widgets import QuickSelect, QuickSelectMultiple
+from forim_portal.filters import LightFilterSet
+from forim_portal.options import CachedOptions
+from forim_portal.widgets import QuickNumberInput, QuickSelect, QuickSelectMultiple
 from grants.models import Call
 from grants.states import State
 from members.choices import Region, Sector
 from members.models import NetworkLink, Organisation, OrganisationKind
-
-from .options import CachedOptions
 
 SORTS = {
     "reference": ("reference",),
@@ -43,7 +39,7 @@ SORT_CHOICES = [
 
 
 # The model selects read only what their option shows (the value and `__str__`), not the whole rows, and only
-# when their written options are not in the cache (reviews.options: kept until a call or an organisation changes).
+# when their written options are not in the cache (forim_portal.options: kept until a call or an organisation changes).
 def _of_kind(kind):
     def queryset(request):
         return Organisation.objects.filter(kind=kind).only("name", "acronym").order_by("name")
@@ -53,60 +49,6 @@ def _of_kind(kind):
 
 def _calls(request):
     return Call.objects.only("title").order_by("-year", "title")
-
-
-class LightFilterSet(django_filters.FilterSet):
-    """A FilterSet built per request without django-filter's deep copies (~1 ms a page, issue 15): the filters
-    are copied shallowly (their options are never changed per request) and the form class, whose fields
-    depend on no request, is made once per FilterSet class. Each form still copies its fields (Django's
-    own deep copy, with a fresh queryset for each model choice), so validation is django-filter's.
-
-    Not for a FilterSet whose fields depend on the request or are changed per instance (`filters[...].extra`,
-    as `dashboards.filters` does): subclass django_filters.FilterSet there."""
-
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
-        if queryset is None:
-            queryset = self._meta.model._default_manager.all()
-        self.is_bound = data is not None
-        self.data = data or QueryDict()
-        self.queryset, self.request, self.form_prefix = queryset, request, prefix
-        self.filters = {name: _bound(filter_, self, queryset.model) for name, filter_ in self.base_filters.items()}
-
-    @classmethod
-    def _form_class(cls):
-        if "_made_form_class" not in cls.__dict__:
-            # Fields made from copies, so that the declared filters keep none (as django-filter leaves them).
-            fields = {name: copy.deepcopy(filter_).field for name, filter_ in cls.base_filters.items()}
-            cls._made_form_class = type(f"{cls.__name__}Form", (cls._meta.form,), fields)
-        return cls._made_form_class
-
-    def get_form_class(self):
-        return self._form_class()
-
-
-class QuickNumberInput(forms.NumberInput):
-    """A number input written in Python, the HTML of Django's widget template (about 0.1 ms each, issue 15)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        value = self.format_value(value)
-        attrs = self.build_attrs(self.attrs, attrs)
-        return format_html(
-            '<input type="{}" name="{}"{}{}>', self.input_type, name,
-            "" if value is None else format_html(' value="{}"', value),
-            format_html_join("", "{}", ((format_html(" {}", key) if item is True else format_html(' {}="{}"', key, item),)
-                                        for key, item in attrs.items() if item is not False)),
-        )
-
-
-def _bound(declared, filterset, model):
-    """A declared filter's copy for one FilterSet: what deepcopy gave, without copying its options."""
-    bound = copy.copy(declared)
-    bound.extra = dict(declared.extra)  # `field` writes the queryset there
-    bound.__dict__.pop("_field", None)
-    bound.model, bound.parent = model, filterset
-    if declared.method is not None:
-        bound.method = declared.method  # a FilterMethod of this copy, reading this FilterSet's methods
-    return bound
 
 
 class ApplicationFilter(LightFilterSet):

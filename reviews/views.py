@@ -23,6 +23,7 @@ from dashboards.cache import figures as dashboard_figures
 from documents.models import DocumentJob
 from forim_portal.errors import DomainError
 from forim_portal.exports import export_response
+from forim_portal.options import read_for_form
 from forim_portal.paging import CountedPaginator
 from grants import workflow
 from grants.eligibility import waiver_box
@@ -33,7 +34,7 @@ from grants.services import default_correction_due_on
 from grants.states import State
 from grants.workflow import APPLICANT, OPERATOR, STAFF, SYSTEM, TRANSITIONS
 
-from . import exports, options, selectors, services, table
+from . import exports, selectors, services, table
 from .conflicts import free_reviewers
 from .criteria import sections_for
 from .diagram import every_machine
@@ -110,7 +111,7 @@ def application_list(request):
     bulk_transitions = [spec for spec in TRANSITIONS.values() if STAFF in spec.actors and spec.name not in {"award", "reject", "defer", "request_corrections"}]
     active_filters = sum(1 for name, value in request.GET.items() if value and name in filterset.form.fields and name not in {"q", "sort"})
     # The lists read from the database (calls, networks, operators, reviewers): from the cache until one changes.
-    read = options.read_for_form(filterset.form, reviewers=lambda: str(_reviewer_options()))
+    read = read_for_form(filterset.form, reviewers=lambda: str(_reviewer_options()))
     return render(request, "reviews/application_list.html", {
         "filter": filterset, "page": page, "rows": table.rows_html(page.object_list),
         "filter_fields": table.fields_html(filterset.form, skip={"q"}), "active_filters": active_filters,

@@ -18,11 +18,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role
+from forim_portal.options import OPTIONS
 from grants.states import State
 from members.models import NetworkLink
 from reviews import selectors, table
 from reviews.filters import ApplicationFilter
-from reviews.options import OPTIONS
 from tests.conftest import login
 from tests.factories import CallFactory, OperatorFactory, OrganisationFactory, UserFactory
 from tests.reviews.conftest import make_application
@@ -178,7 +178,7 @@ def test_the_light_filterset_validates_filters_and_renders_as_django_filters_own
 def test_the_quick_number_input_writes_what_djangos_writes():
     from django import forms
 
-    from reviews.filters import QuickNumberInput
+    from forim_portal.widgets import QuickNumberInput
 
     for value in (None, "", "12", "1,5", '<b>"', 3, Decimal("2.50")):
         for attrs in ({"id": "id_n"}, {"id": "id_n", "aria-invalid": "true", "required": True, "disabled": False}):

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from dashboards import cache as dashboard_figures
+from forim_portal import options as option_lists
 from forim_portal.money import half_up_cents
 from grants import tally
 from grants.models import Application, BudgetLine, Call, Criterion, Programme, Transition
@@ -26,7 +27,6 @@ from grants.states import State
 from members import tally as members_tally
 from members.models import MemberRole, Membership, Organisation, OrganisationKind, OrganisationStatus
 from reviews import conflicts
-from reviews import options as review_options
 
 PROGRAMME_CODE = "charge"
 EMAIL_DOMAIN = "charge.forim.test"
@@ -151,7 +151,7 @@ class Command(BaseCommand):
         dashboard_figures.changed()  # bulk_create sends no signal: the dashboards count again
         tally.STATUSES.changed()  # and the dossiers per state
         members_tally.ORGANISATIONS.changed()  # and the organisations
-        review_options.OPTIONS.changed()  # and the staff table's option lists
+        option_lists.OPTIONS.changed()  # and the staff table's option lists
         conflicts.FREE_REVIEWERS.changed()  # and the reviewers each dossier may be given
         self.stdout.write(
             f"Créés : {len(self.associations)} associations, {len(self.calls_created)} appels, "

@@ -1,26 +1,22 @@
-"""The staff table's option lists read from the database (calls, federations, collectives, operators,
-reviewers), kept in Django's cache between two changes of those rows rather than read on every page.
+"""Option lists read from the database (calls, federations, collectives, operators, reviewers), kept in
+Django's cache between two changes of those rows rather than read on every page of a filtered list.
 
 The lists are derived data under a `VersionedCache` (never a process's memory): every save or delete of
-a call, an organisation or a user that shows in them bumps its version after commit (model signals,
-connected in `ReviewsConfig.ready()`; admin, forms and services all save through the models), and the
-next page reads them again. A login (which saves `last_login` only) leaves them read. Bulk writes without
+a row that shows in them bumps its version after commit (model signals, connected by each app that shows
+such a list with `OPTIONS.refresh_on(Model)` in its `ready()`; admin, forms and services all save through the
+models), and the next page reads them again. A login (which saves `last_login` only) leaves them read. Bulk writes without
 signals (`generate_scale_data`) must call `OPTIONS.changed()` themselves; entries expire after ten minutes
 anyway. Only what an option shows is kept (the id and the label); a submitted value is still checked against
 the database by the form field, so a stale list can offer a removed choice, never accept one.
 """
 
-from django.db.models.signals import post_delete, post_save
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import get_language
 
 from forim_portal.versioned_cache import VersionedCache
 from forim_portal.widgets import QuickSelect
 
-OPTIONS = VersionedCache("reviews-options", timeout=600)
-# The user fields an option shows or chooses by (reviewers: active ones, by role, named); a save of other
-# fields only (the last login, the password, the language) changes no list.
-USER_FIELDS = frozenset({"first_name", "last_name", "email", "role", "is_active"})
+OPTIONS = VersionedCache("options", timeout=600)
 
 
 def cached(name, compute):
@@ -67,24 +63,9 @@ def read_for_form(form, **more):
             **{name: make() for name, make in more.items()},
         }
 
+    if not selects and not more:
+        return {}
     found = cached("+".join(sorted([*selects, *more])), compute)
     for name, widget in selects.items():
         widget.written = found[name]
     return {name: found[name] for name in more}
-
-
-def _on_save(sender, instance, created=False, update_fields=None, **kwargs):
-    if sender._meta.label == "accounts.User" and update_fields is not None and not USER_FIELDS & set(update_fields):
-        return
-    OPTIONS.changed()
-
-
-def connect():
-    from django.contrib.auth import get_user_model
-
-    from grants.models import Call
-    from members.models import Organisation
-
-    for model in (Call, Organisation, get_user_model()):
-        post_save.connect(_on_save, sender=model, dispatch_uid=f"reviews-options-save-{model._meta.label}")
-        post_delete.connect(OPTIONS.changed, sender=model, dispatch_uid=f"reviews-options-delete-{model._meta.label}")
