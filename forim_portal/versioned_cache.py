@@ -1,7 +1,8 @@
 """Figures computed once per change of the data they come from, not once per request.
 
 A `VersionedCache` keeps derived figures in Django's cache (Redis in production, the database
-cache without it: never a process's memory) under a key that holds a *version* of their data.
+cache without it: never a process's memory), each entry with the *version* of their data it was
+computed under; the version and the entry are read in one round trip (`get_many`).
 The code that changes that data bumps the version after its transaction commits, so the next
 request computes the figures again and every later one reads them: exact without a counter
 per cell to keep right.
@@ -70,16 +71,22 @@ class VersionedCache:
         """`compute()`'s result, cached under `parts` (what else the figures depend on) and the version."""
         if connection.in_atomic_block:
             return compute()
+        key = ":".join([self.name, *(str(part) for part in parts)])
         try:
-            key = ":".join([self.name, str(self.version()), *(str(part) for part in parts)])
-            found = cache.get(key)
+            # The version and the entry in one round trip; the entry holds the version it was computed under.
+            found = cache.get_many([self.version_key, key])
+            version = found.get(self.version_key)
+            if version is None:
+                version = self.version()
         except Exception:  # the cache is unreachable: the figures are computed, as without it
             logger.exception("Could not read %s from the cache", self.name)
             return compute()
-        if found is None:
-            found = compute()
-            try:
-                cache.set(key, found, self.timeout)
-            except Exception:
-                logger.exception("Could not keep %s in the cache", self.name)
-        return found
+        entry = found.get(key)
+        if entry is not None and entry[0] == version:
+            return entry[1]
+        figures = compute()
+        try:
+            cache.set(key, (version, figures), self.timeout)
+        except Exception:
+            logger.exception("Could not keep %s in the cache", self.name)
+        return figures
