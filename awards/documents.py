@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from access import visibility
 from access.rules import is_forim_staff
 from documents.models import DocumentJob
-from documents.pdf import html_to_document, html_to_pdf
+from documents.pdf import html_to_document, html_to_pdf, split_pages
 from documents.registry import DocumentKind, register
 from documents.services import job_language, mark_failed, store_result
 from forim_portal.errors import DomainError
@@ -85,12 +85,15 @@ def render_diploma(application, progress, variant=""):
     return f"diplome-{_file_stem(application)}.pdf", content
 
 
-# A call's diplomas cost one WeasyPrint layout of the batch: the PDF is that layout written whole;
-# the ZIP writes each page of the same layout as its own file (`Document.copy([page])`), which
-# together cost about one whole write: never a second layout per laureate. Above PARALLEL_ABOVE
-# laureates, when a worker runs the job, the ZIP is cut into parts of PART_SIZE laureates rendered
-# by a Celery chord (one task per part, on any worker); its callback gathers the parts' files into
-# the ZIP and stores it. The one-PDF variant stays one layout (a single document).
+# A call's diplomas cost one WeasyPrint layout of the batch, written once as one PDF: the PDF variant
+# is that file; the ZIP cuts the same file into one PDF per page with qpdf (`documents.pdf.split_pages`,
+# a few milliseconds a page), each page keeping only the fonts, forms and patterns its content names
+# (WeasyPrint writes one resources dictionary shared by all pages). So the ZIP costs one bare render
+# plus the cut, never a second layout; writing each page apart (`Document.copy([page]).write_pdf()`)
+# painted it and subset its fonts again, about 1.5 whole writes. Above PARALLEL_ABOVE laureates, when
+# a worker runs the job, the ZIP is cut into parts of PART_SIZE laureates rendered by a Celery chord
+# (one task per part, on any worker, each a layout, a write and a cut of its part); its callback
+# gathers the parts' files into the ZIP and stores it. The one-PDF variant stays one layout.
 PARALLEL_ABOVE = 40
 PART_SIZE = 30
 
@@ -107,12 +110,12 @@ def _call_laureates(call):
 
 
 def _one_pdf_each(applications):
-    """(file name, one-page PDF) per laureate, cut from one layout of the batch."""
+    """(file name, one-page PDF) per laureate, cut from one layout of the batch written once."""
     document = html_to_document(diplomas_html(applications))
     if len(document.pages) != len(applications):  # a diploma is one page; anything else would mislabel the files
         raise DomainError(_("Le nombre de pages ne correspond pas au nombre de lauréats."), code="diploma_pages")
-    for application, page in zip(applications, document.pages, strict=True):
-        yield f"diplome-{_file_stem(application)}.pdf", document.copy([page]).write_pdf()
+    for application, page in zip(applications, split_pages(document.write_pdf()), strict=True):
+        yield f"diplome-{_file_stem(application)}.pdf", page
 
 
 def _zip(files):

@@ -1,6 +1,7 @@
 """A call's diplomas: one layout of the batch cut into one PDF per laureate, here or in parts on the workers."""
 
 import io
+import re
 import time
 import zipfile
 from decimal import Decimal
@@ -99,6 +100,40 @@ def test_the_batch_is_laid_out_once_for_the_zip(staff_user, monkeypatch, django_
         job = request_document(kind="call_diplomas", target=call, user=staff_user, variant="zip")
     assert layouts == [5]
     assert len(diplomas_in(read(job))) == 5
+
+
+def resource_names(page, category):
+    resources = page["/Resources"]
+    return set(resources[category].keys()) if category in resources else set()
+
+
+def test_each_zip_file_carries_only_its_own_page_resources(staff_user, django_capture_on_commit_callbacks):
+    """The ZIP cuts the batch's written PDF, whose pages share one resources dictionary: each file keeps only
+    the forms and patterns its own page draws (every one of the batch's, in exactly one file), the document's
+    language and its page's bookmark."""
+    call = laureate_call(4)
+    batch_html = award_documents.diplomas_html(award_documents.laureates(call))
+    whole = PdfReader(io.BytesIO(award_documents.html_to_pdf(batch_html)))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = request_document(kind="call_diplomas", target=call, user=staff_user, variant="zip")
+    content = read(job)
+    check_each_file_names_its_laureate(content, call)
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    for category in ("/XObject", "/Pattern"):
+        in_batch = set().union(*(resource_names(page, category) for page in whole.pages))
+        assert len(in_batch) >= 4  # each page draws its own (the seal, the band)
+        kept = []
+        for name in archive.namelist():
+            page = PdfReader(io.BytesIO(archive.read(name))).pages[0]
+            drawn = {"/" + name.decode() for name in re.findall(rb"/([A-Za-z0-9_.]+)", page.get_contents().get_data())}
+            own = resource_names(page, category)
+            assert own and own <= drawn, (name, category, own - drawn)
+            kept.extend(own)
+        assert sorted(kept) == sorted(in_batch)  # each of the batch's, in exactly one file
+    for name in archive.namelist():
+        reader = PdfReader(io.BytesIO(archive.read(name)))
+        assert reader.trailer["/Root"]["/Lang"] == "fr"
+        assert [item.title for item in reader.outline] == ["Diplôme de lauréat"]
 
 
 def test_the_one_pdf_holds_every_laureate_in_order(staff_user, django_capture_on_commit_callbacks):
