@@ -114,7 +114,9 @@ def _one_pdf_each(applications):
     document = html_to_document(diplomas_html(applications))
     if len(document.pages) != len(applications):  # a diploma is one page; anything else would mislabel the files
         raise DomainError(_("Le nombre de pages ne correspond pas au nombre de lauréats."), code="diploma_pages")
-    for application, page in zip(applications, split_pages(document.write_pdf()), strict=True):
+    pdf = document.write_pdf()
+    del document  # the layout's boxes, freed before the cut
+    for application, page in zip(applications, split_pages(pdf), strict=True):
         yield f"diplome-{_file_stem(application)}.pdf", page
 
 
