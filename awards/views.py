@@ -88,7 +88,11 @@ def followup(request):
     query = request.GET.copy()
     query.pop("page", None)
     read_for_form(filterset.form)  # the call select: from the cache until a call changes
-    overdue = overdue_reports(applications)
+    # What the box shows of each report (its name, status, date, the dossier's title and association) only
+    overdue = overdue_reports(applications).select_related(None).select_related("application__organisation").only(
+        "kind", "number", "status", "due_on", "application__title", "application__organisation__name",
+        "application__organisation__acronym",
+    )
     shown = list(overdue[:OVERDUE_SHOWN])
     return render(request, "awards/followup.html", {
         "filter": filterset, "page": page, "applications": page.object_list, "query": query.urlencode(),

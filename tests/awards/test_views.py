@@ -1,4 +1,5 @@
 import datetime
+import html
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -150,6 +151,10 @@ def test_overdue_report_shows_on_the_staff_page(client, awarded, staff_user):
     login(client, staff_user)
     response = client.get(reverse("awards:followup"))
     assert [r.pk for r in response.context["overdue"]] == [report.pk]
+    box = html.unescape(response.content.decode().split('id="overdue-title"')[1].split("</section>")[0])
+    organisation = awarded.organisation
+    assert str(report) in box and awarded.title in box and (organisation.acronym or organisation.name) in box
+    assert "1 janvier 2026" in box
 
 
 def test_admin_pages_open_and_rule_rate_is_bounded(client, admin_user, awarded, ccme_rule):
