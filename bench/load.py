@@ -173,9 +173,12 @@ def association_deadline(port, record, email, draft_pk, stop, submitted, think=0
             session.request("deposer", "POST", f"/subventions/dossiers/{draft_pk}/deposer/", {})
 
 
-def staff_day(port, record, email, dossier_pks, stop):
+def staff_day(port, record, cookies, dossier_pks, stop):
+    """Staff owe the second factor: their sessions are opened verified in-process (`verified_session`)."""
     session = Session(port, record)
-    if not session.login(email):
+    session.cookies = dict(cookies)
+    if session.request("instruction-table", "GET", "/instruction/dossiers/")[0] != 200:
+        print("Session d'équipe refusée : les pages d'instruction ne sont pas mesurées.", file=sys.stderr)
         return
     turn = 0
     while not stop.is_set():
@@ -264,6 +267,26 @@ def pick_actors(users):
     return pairs, dossiers, staff
 
 
+def verified_session(email):
+    """Cookies of a staff session that passed the second factor (a TOTP device of the bench), as bench/pages.py
+    opens them: a sign-in over HTTP would stop at the code page and the staff pages would measure its redirect."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.models import User
+
+    user = User.objects.get(email=email)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = device or TOTPDevice.objects.create(user=user, name="Banc de charge", confirmed=True)
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return {name: morsel.value for name, morsel in client.cookies.items()}
+
+
 def time_now():
     from django.utils import timezone
 
@@ -305,7 +328,10 @@ def query_counts(pairs, dossiers, staff):
     counts = {}
     for page, (who, path) in pages.items():
         client = Client(HTTP_HOST="127.0.0.1")
-        if who:
+        if who in staff:
+            for name, value in verified_session(who).items():
+                client.cookies[name] = value
+        elif who:
             client.force_login(User.objects.get(email=who), backend="django.contrib.auth.backends.ModelBackend")
         with CaptureQueriesContext(connection) as queries:
             status = client.get(path).status_code
@@ -377,11 +403,14 @@ def main():
     parser.add_argument("--broker", default="", help="a Redis URL: a Celery worker runs the receipts and e-mails, as in production")
     parser.add_argument("--think", type=float, default=0.0, help="seconds each association waits between two requests (0: none)")
     parser.add_argument("--ramp", type=float, default=0.0, help="associations arrive evenly over these first seconds (0: all at once)")
+    parser.add_argument("--redis-url", default="", help="cache and sessions in Redis, as in production (else the database cache)")
     parser.add_argument("--signed-in", action="store_true",
                         help="associations sign in before the hour, two at a time (their sign-ins are reported apart, as 'connexion-avant')")
     args = parser.parse_args()
     users, duration, staff_count = min(args.users, 200), min(args.duration, 600), min(args.staff, 5)
 
+    if args.redis_url:
+        os.environ["REDIS_URL"] = args.redis_url  # read by the settings, here, in gunicorn and in the worker
     django_setup(args.database_url)
     open_deadline_hour()
     pairs, dossiers, staff = pick_actors(users)
@@ -400,7 +429,8 @@ def main():
                                 args=(args.port, record, email, pk, stop, submitted, args.think, args.ramp * n / max(len(pairs), 1),
                                       sessions.get(email)))
                for n, (email, pk) in enumerate(pairs)]
-    threads += [threading.Thread(target=staff_day, args=(args.port, record, email, dossiers, stop)) for email in staff[:staff_count]]
+    threads += [threading.Thread(target=staff_day, args=(args.port, record, verified_session(email), dossiers, stop))
+                for email in staff[:staff_count]]
     threads.append(threading.Thread(target=floor, args=(args.port, record, stop)))
     started = time.perf_counter()
     try:
