@@ -13,10 +13,11 @@ from grants.states import FUNDED_STATES, State
 
 class FollowUpFilter(LightFilterSet):
     q = django_filters.CharFilter(label=_("Recherche"), method="search")
-    call = django_filters.ModelChoiceFilter(label=_("Appel"), queryset=Call.objects.only("title"),
-                                            widget=CachedOptions(cache_as="awards.calls"))
-    status = django_filters.ChoiceFilter(label=_("Statut"), choices=[(s.value, s.label) for s in State if s in FUNDED_STATES],
-                                         widget=QuickSelect(cache_as="awards.status"))
+    call = django_filters.ModelChoiceFilter(label=_("Appel"), empty_label=_("Tous"), queryset=Call.objects.only("title"),
+                                            widget=CachedOptions(cache_as="followup.calls"))
+    status = django_filters.ChoiceFilter(label=_("Statut"), empty_label=_("Tous"),
+                                         choices=[(s.value, s.label) for s in State if s in FUNDED_STATES],
+                                         widget=QuickSelect(cache_as="followup.status"))
 
     class Meta:
         model = Application

@@ -78,3 +78,4 @@ def test_the_follow_up_call_select_follows_new_and_renamed_calls(client, staff_u
     CallFactory(title="Appel 2026")
     labels = options_of(client.get(url).content.decode(), "call")
     assert "Appel PRA/OSIM 2025" in labels and "Appel 2026" in labels and "Appel 2025" not in labels
+    assert labels[0] == "Tous" and options_of(client.get(url).content.decode(), "status")[0] == "Tous"
