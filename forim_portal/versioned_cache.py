@@ -47,13 +47,16 @@ class VersionedCache:
         """The data changed: the figures are computed again after commit (usable as a signal receiver)."""
         transaction.on_commit(self.bump, robust=True)
 
-    def refresh_on(self, model, *, fields=None):
+    def refresh_on(self, model, *, fields=None, created_only=False):
         """Bump after any save or delete of `model`'s rows (signals; admin, forms and services all save through
         the models). Given `fields`, only after a save that may change one of them: a save of other fields only
-        (a user's last login) changes nothing derived."""
+        (a user's last login) changes nothing derived. `created_only`: after a row is created or deleted, never
+        after an edit (a count of rows)."""
         label = model._meta.label
 
         def on_save(sender, instance, created=False, update_fields=None, **kwargs):
+            if created_only and not created:
+                return
             if fields is None or created or update_fields is None or set(fields) & set(update_fields):
                 self.changed()
 

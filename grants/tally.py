@@ -16,7 +16,6 @@ hour. `tests/grants/test_tally.py` compares the tally with a full count after ea
 
 from django.db import connection
 from django.db.models import Count
-from django.db.models.signals import post_delete, post_save
 
 from forim_portal.versioned_cache import VersionedCache
 
@@ -46,22 +45,11 @@ def count(*, statuses=None, calls=None, exclude_statuses=()):
     )
 
 
-def _on_application_save(sender, instance, created, **kwargs):
-    if created:
-        STATUSES.changed()
-
-
-def _on_transition_save(sender, instance, created, **kwargs):
-    if created:
-        STATUSES.changed()
-
-
 def connect():
     from .models import Application, Transition
 
-    post_save.connect(_on_application_save, sender=Application, dispatch_uid="grants-tally-application-save")
-    post_delete.connect(STATUSES.changed, sender=Application, dispatch_uid="grants-tally-application-delete")
-    post_save.connect(_on_transition_save, sender=Transition, dispatch_uid="grants-tally-transition")
+    STATUSES.refresh_on(Application, created_only=True)  # created (a draft, an import) or deleted
+    STATUSES.refresh_on(Transition, created_only=True)  # a change of state writes one
 
 
 def visible_count(user, purpose, *, statuses=None, calls=None, exclude_statuses=()):

@@ -9,7 +9,6 @@ kept in Django's cache and counted again once after each creation or deletion of
 """
 
 from django.db import connection
-from django.db.models.signals import post_delete, post_save
 
 from forim_portal.versioned_cache import VersionedCache
 
@@ -35,13 +34,7 @@ def directory_count(user, params, *, ignored=("page",)):
     return count()
 
 
-def _on_organisation_save(sender, instance, created, **kwargs):
-    if created:
-        ORGANISATIONS.changed()
-
-
 def connect():
     from .models import Organisation
 
-    post_save.connect(_on_organisation_save, sender=Organisation, dispatch_uid="members-tally-organisation-save")
-    post_delete.connect(ORGANISATIONS.changed, sender=Organisation, dispatch_uid="members-tally-organisation-delete")
+    ORGANISATIONS.refresh_on(Organisation, created_only=True)

@@ -119,11 +119,11 @@ def application_list(request):
     })
 
 
-def _reviewer_options(excluded=frozenset()):
-    """The active reviewers (but `excluded` ids) as `<option>`s, written here in one go rather than by a template
-    loop over 60 users and more."""
+def _reviewer_options():
+    """The active reviewers as `<option>`s, written here in one go rather than by a template loop over 60 users
+    and more."""
     reviewers = services.reviewers().only("first_name", "last_name", "email")
-    return format_html_join("", '<option value="{}">{}</option>', ((r.pk, r) for r in reviewers if r.pk not in excluded))
+    return format_html_join("", '<option value="{}">{}</option>', ((r.pk, r) for r in reviewers))
 
 
 def _bulk_action(request):
