@@ -8,6 +8,7 @@ urlpatterns = [
     path("circuit/", views.workflow_page, name="workflow"),
     path("dossiers/", views.application_list, name="applications"),
     path("dossiers/<int:pk>/", views.application_detail, name="application_detail"),
+    path("dossiers/<int:pk>/suite/", views.dossier_lower, name="dossier_lower"),
     path("dossiers/<int:pk>/action/", views.transition, name="transition"),
     path("dossiers/<int:pk>/verifications/", views.save_checklist, name="checklist"),
     path("dossiers/<int:pk>/recevabilite/", views.admissibility, name="admissibility"),

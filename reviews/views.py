@@ -2,14 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import select_template
 from django.urls import reverse
-from django.utils.formats import localize
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -20,7 +17,6 @@ from access import visibility
 from access.permissions import has_perm, staff_required, visible_or_404
 from accounts.models import User
 from dashboards.cache import figures as dashboard_figures
-from documents.models import DocumentJob
 from forim_portal.errors import DomainError
 from forim_portal.exports import export_response
 from forim_portal.options import read_for_form
@@ -29,18 +25,17 @@ from grants import workflow
 from grants.eligibility import waiver_box
 from grants.forms import CorrectionDueField, RuleWaiverForm
 from grants.models import Application
-from grants.selectors import dossier_files, with_budget_totals, with_state_labels
+from grants.selectors import dossier_files, with_budget_totals
 from grants.services import default_correction_due_on
 from grants.states import State
 from grants.workflow import APPLICANT, OPERATOR, STAFF, SYSTEM, TRANSITIONS
 
-from . import exports, selectors, services, table
-from .conflicts import free_reviewers
+from . import dossier_panels, exports, selectors, services, table
 from .criteria import sections_for
 from .diagram import every_machine
 from .filters import ApplicationFilter
 from .forms import AdmissibilityForm, ConflictForm, DecisionForm, NoteForm, OpinionForm, SessionForm
-from .models import CommitteeSession, CriterionScore, Recommendation, Review, ReviewAssignment
+from .models import CommitteeSession, Recommendation, Review, ReviewAssignment
 from .rules import is_reviewer
 
 PAGE_SIZE = 25
@@ -158,29 +153,6 @@ def _bulk_action(request):
 
 # --- staff dossier page -------------------------------------------------------------------
 
-def _thread_template():
-    try:
-        return select_template(["grants/includes/thread.html"]).template.name
-    except Exception:  # the thread include is optional (owned by grants)
-        return None
-
-
-SCORE_ROW = '<tr><th scope="row">{}</th><td>{}/{}</td><td>{}</td></tr>'
-
-
-def _assignments_and_reviews(application):
-    """The dossier's reviewers in the order they were asked, and their reviews in the same order (those of
-    `selectors.reviews_of`), each with its scores and their criteria: two queries."""
-    assignments = list(application.review_assignments.select_related("reviewer", "review").order_by("assigned_at", "id"))
-    reviews = [a.review for a in assignments if hasattr(a, "review")]
-    prefetch_related_objects(reviews, Prefetch("scores", queryset=CriterionScore.objects.select_related("criterion")))
-    for review in reviews:  # its table of scores, written here in one go rather than by a template loop over each score
-        review.score_rows = format_html_join("", SCORE_ROW, (
-            (s.criterion.label, localize(s.value), localize(s.criterion.scale_max), s.comment) for s in review.scores.all()
-        ))
-    return assignments, reviews
-
-
 def _staff_files(user, application):
     """The dossier's files as staff see them. Found in `staff_applications`, the dossier is one staff see as private,
     so they open every file of it (no second check) and the list is the same for each of them: kept in the cache
@@ -193,50 +165,31 @@ def _staff_files(user, application):
 
 def _detail_context(request, application, **forms):
     """The staff dossier page, each fact read once: the budget lines (table, ceiling, the call's rules), the call's
-    rules (the admissibility box and the lifted rules box), the files, the reviews with their assignments."""
+    rules (the admissibility box and the lifted rules box), the files. The lower panels (evaluation, notes and
+    messages, documents and history) are read by their own requests (`reviews.dossier_panels`)."""
     prefetch_related_objects([application], "budget_lines")
-    assignments, reviews = _assignments_and_reviews(application)
-    reviewer_options = ""
-    if application.status in services.REVIEWABLE_STATES:  # the only states whose page offers the choice
-        asked = {a.reviewer_id for a in assignments}
-        reviewer_options = format_html_join(
-            "", '<option value="{}">{}</option>', ((pk, name) for pk, name in free_reviewers(application) if pk not in asked)
-        )
     hidden = {"award", "reject", "defer"}  # decided in a committee session
     if application.status == State.SUBMITTED:
         hidden |= set(services.ADMISSIBILITY_OUTCOMES)  # the admissibility form below handles them
     # The applicant and operator roles are read from the layout's memberships (access.visibility.holds_membership).
     transitions = [spec for spec in workflow.available_transitions(application, request.user) if spec.name not in hidden]
     automatic_checks = services.automatic_checks(application)
-    context = {
+    return {
         "application": application,
-        "history": with_state_labels(application.transitions.select_related("by").order_by("-at", "-id")),
         "automatic_checks": automatic_checks,
         "waivers_box": waiver_box(application, RuleWaiverForm(), results=automatic_checks),
         "files": _staff_files(request.user, application),
         "checklist": services.checklist(application),
-        "opinions": list(application.operator_opinions.select_related("author", "operator")),
-        "latest_visa": application.visas.select_related("given_by", "operator").order_by("-created_at", "-pk").first(),
-        "assignments": assignments,
-        "reviewer_options": reviewer_options,  # the <option>s of the reviewers it may still be given (60 and more)
-        "reviews": reviews,
-        "spread_flag": services.is_spread_large([r.score for r in reviews if r.is_submitted]),
-        "notes": list(application.staff_notes.select_related("author")),
-        "decisions": list(application.committee_decisions.select_related("session", "decided_by")),
         "corrections": list(application.correction_requests.all()[:5]),
         "transitions": transitions,
-        "thread_template": _thread_template(),
         "admissibility_form": forms.get("admissibility_form") or AdmissibilityForm(),
-        "note_form": forms.get("note_form") or NoteForm(),
         "transition_error": forms.get("transition_error"),
         "transition_comment": forms.get("transition_comment", ""),
         "transition_name": forms.get("transition_name", ""),
         "correction_due_on": default_correction_due_on(),
         "ceiling": services.award_ceiling(application),
-        "document_jobs": list(DocumentJob.objects.filter(
-            target_type=ContentType.objects.get_for_model(Application), target_id=application.pk).order_by("kind")),
+        "lower": dossier_panels.lower_part(request, application, forms),
     }
-    return context
 
 
 def _render_detail(request, application, status=200, **forms):
@@ -246,6 +199,17 @@ def _render_detail(request, application, status=200, **forms):
 @staff_only
 def application_detail(request, pk):
     return _render_detail(request, _staff_application(request, pk))
+
+
+@staff_only
+def dossier_lower(request, pk):
+    """The staff dossier page's lower sections (reviews.dossier_panels): the fragment htmx puts in the page,
+    or, asked without JavaScript, a page of their own with a way back to the dossier."""
+    application = _staff_application(request, pk)
+    html = dossier_panels.render_lower(request, application)
+    if request.htmx:
+        return HttpResponse(html)
+    return render(request, "reviews/dossier_lower.html", {"application": application, "lower_html": html})
 
 
 def _correction_due_on(value):

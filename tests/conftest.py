@@ -1,4 +1,5 @@
 import os
+import re
 import uuid
 from pathlib import Path
 
@@ -98,6 +99,22 @@ def login(client, user, *, second_factor=True):
     if second_factor and requires_second_factor(user):
         give_second_factor(client, user)
     return client
+
+
+LOADED_LATER = re.compile(r'<div id="dossier-lower" hx-get="([^"]+)" hx-trigger="load"[^>]*>.*?</div>', re.DOTALL)
+
+
+def with_panels(response, client):
+    """A page's HTML as a browser shows it once loaded: the part it fetches once shown (`hx-trigger="load"`,
+    reviews.dossier_panels) asked by htmx as the browser does and put in its place."""
+    html = response.content.decode()
+
+    def fetched(slot):
+        part = client.get(slot.group(1), headers={"HX-Request": "true"})
+        assert part.status_code == 200, slot.group(1)
+        return part.content.decode()
+
+    return LOADED_LATER.sub(fetched, html)
 
 
 def give_second_factor(client, user):

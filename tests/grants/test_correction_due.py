@@ -12,7 +12,7 @@ from forim_portal.errors import DomainError
 from grants import services
 from grants.models import CorrectionRequest
 from grants.states import State
-from tests.conftest import login
+from tests.conftest import login, with_panels
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def test_a_late_correction_says_so_to_both_sides(client, draft, applicant, staff
     login(client, applicant)
     assert "la date est passée" in client.get(reverse("grants:application_detail", args=[draft.pk])).text
     login(client, staff_user)
-    assert "en retard" in client.get(reverse("reviews:application_detail", args=[draft.pk])).text
+    assert "en retard" in with_panels(client.get(reverse("reviews:application_detail", args=[draft.pk])), client)
 
 
 def test_the_api_gives_the_association_its_corrections_and_their_date(client, draft, applicant, staff_user):
@@ -141,7 +141,7 @@ def test_the_association_says_what_it_changed_when_it_sends_the_dossier_back(cli
     assert draft.status == State.SUBMITTED
     assert draft.transitions.get(name="resubmit").comment == "Devis du foreur ajouté, ligne 3 corrigée."
     login(client, staff_user)
-    assert "Devis du foreur ajouté" in client.get(reverse("reviews:application_detail", args=[draft.pk])).content.decode()
+    assert "Devis du foreur ajouté" in with_panels(client.get(reverse("reviews:application_detail", args=[draft.pk])), client)
 
 
 def test_the_api_takes_what_changed_too(draft, applicant, staff_user):

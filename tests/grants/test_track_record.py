@@ -15,7 +15,7 @@ from grants.eligibility import check_application
 from grants.models import Application, RuleWaiver
 from grants.states import State
 from grants.track_record import Unsettled, unsettled_projects
-from tests.conftest import login
+from tests.conftest import login, with_panels
 from tests.factories import ApplicationFactory, CallFactory
 
 pytestmark = pytest.mark.django_db
@@ -197,6 +197,6 @@ def test_the_api_refuses_then_staff_lift_the_rule(draft, overdue, applicant, oth
 def test_the_instruction_page_shows_the_waiver_of_a_filed_dossier(client, draft, overdue, applicant, staff_user):
     services.lift_rule(application=draft, rule="track_record", reason="Accord de la direction du 24/11.", by=staff_user)
     services.submit_application(application=draft, by=applicant)
-    page = login(client, staff_user).get(reverse("reviews:application_detail", args=[draft.pk])).content.decode()
+    page = with_panels(login(client, staff_user).get(reverse("reviews:application_detail", args=[draft.pk])), client)
     assert "Accord de la direction du 24/11." in page and "Projets précédents à jour" in page
     assert page.count("Règle levée par") >= 1  # the automatic rule reads "passed, with the waiver"

@@ -7,7 +7,7 @@ from grants.models import CorrectionRequest
 from grants.states import State
 from reviews import services
 from reviews.models import OperatorOpinion
-from tests.conftest import login
+from tests.conftest import login, with_panels
 from tests.factories import MembershipFactory, OperatorFactory
 
 from .conftest import tick_all
@@ -59,7 +59,7 @@ def test_corrections_requested_with_the_steps_to_fix(make, staff_user, client):
 def test_checklist_page_shows_the_call_rules_and_saves_ticks(make, staff_user, client):
     application = make()
     login(client, staff_user)
-    page = client.get(reverse("reviews:application_detail", args=[application.pk])).content.decode()
+    page = with_panels(client.get(reverse("reviews:application_detail", args=[application.pk])), client)
     assert "Subvention maximale" in page  # automatic rule from grants.eligibility
     client.post(reverse("reviews:checklist", args=[application.pk]), {"checked": ["budget_consistent"], "note_budget_consistent": "vu"})
     item = application.checklist_items.get(code="budget_consistent")
@@ -90,7 +90,7 @@ def test_notes_are_for_staff_only(make, staff_user, applicant, client):
     login(client, staff_user)
     client.post(reverse("reviews:add_note", args=[application.pk]), {"body": "Appeler le trésorier"})
     assert application.staff_notes.get().body == "Appeler le trésorier"
-    assert "Appeler le trésorier" in client.get(reverse("reviews:application_detail", args=[application.pk])).content.decode()
+    assert "Appeler le trésorier" in with_panels(client.get(reverse("reviews:application_detail", args=[application.pk])), client)
     login(client, applicant)
     assert client.get(reverse("reviews:application_detail", args=[application.pk])).status_code == 403
     assert client.post(reverse("reviews:add_note", args=[application.pk]), {"body": "x"}).status_code == 403
@@ -137,7 +137,7 @@ def test_staff_actions_are_refused_to_everyone_else(make, who, request, client, 
 def test_moves_needing_a_reason_open_as_their_own_panel_and_reopen_with_the_input(make, staff_user, client):
     application = make(State.UNDER_REVIEW)
     login(client, staff_user)
-    page = client.get(reverse("reviews:application_detail", args=[application.pk])).text
+    page = with_panels(client.get(reverse("reviews:application_detail", args=[application.pk])), client)
     assert '<summary>Demander des corrections…</summary>' in page
     assert '<details class="transition-panel" open>' not in page  # closed until chosen
     refused = client.post(reverse("reviews:transition", args=[application.pk]), {

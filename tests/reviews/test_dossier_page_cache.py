@@ -25,7 +25,7 @@ from members.models import MemberRole, NetworkLink, OrganisationKind
 from reviews import services
 from reviews.conflicts import FREE_REVIEWERS
 from reviews.models import ConflictDeclaration
-from tests.conftest import login
+from tests.conftest import login, with_panels
 from tests.factories import ApplicationFactory, CallFactory, MembershipFactory, OrganisationFactory, UserFactory
 
 from .test_full_application import attach, vault
@@ -44,7 +44,7 @@ def _fresh_versions():
 def page(client, dossier):
     response = client.get(reverse("reviews:application_detail", args=[dossier.pk]))
     assert response.status_code == 200
-    return response.content.decode()
+    return with_panels(response, client)
 
 
 def offered(html):

@@ -21,7 +21,7 @@ from grants.states import State
 from members.models import MemberRole
 from reviews import services
 from reviews.models import ConflictDeclaration
-from tests.conftest import login
+from tests.conftest import login, with_panels
 from tests.factories import MembershipFactory
 
 from .conftest import score_and_submit
@@ -45,10 +45,12 @@ def grow(application, reviewers, staff_user, applicant, *, n):
 
 
 def queries(client, url):
+    """The queries of the page and of the panels it fetches once shown (the staff page's), and what it shows."""
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
-    assert response.status_code == 200
-    return len(captured.captured_queries), response.content.decode()
+        assert response.status_code == 200
+        html = with_panels(response, client)
+    return len(captured.captured_queries), html
 
 
 @pytest.mark.parametrize("page", ["staff", "association"])
@@ -79,7 +81,7 @@ def test_the_staff_page_offers_only_reviewers_free_of_ties_and_names_the_moves(
     services.assign_reviewer(application=dossier, reviewer=reviewers[0], by=staff_user)
     ConflictDeclaration.objects.create(application=dossier, reviewer=reviewers[1], reason="Je connais le président")
     login(client, staff_user)
-    html = client.get(reverse("reviews:application_detail", args=[dossier.pk])).content.decode()
+    html = with_panels(client.get(reverse("reviews:application_detail", args=[dossier.pk])), client)
     select = html.split('id="assign-reviewer">', 1)[1].split("</select>", 1)[0]
     assert f'<option value="{reviewers[2].pk}">{reviewers[2]}</option>' in select
     assert f'value="{reviewers[0].pk}"' not in select and f'value="{reviewers[1].pk}"' not in select

@@ -23,7 +23,7 @@ from grants.states import State
 from members.models import MemberRole, OrganisationDocument, OrganisationKind
 from reviews.criteria import sections_for
 from reviews.models import ReviewAssignment
-from tests.conftest import login
+from tests.conftest import login, with_panels
 from tests.factories import CriterionFactory, MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +108,7 @@ def test_staff_page_shows_the_whole_application_with_french_labels_and_links(cli
     DocumentJob.objects.create(
         kind="agreement", target_type=ContentType.objects.get_for_model(Application), target_id=dossier.pk
     )
-    html = login(client, staff_user).get(reverse("reviews:application_detail", args=[dossier.pk])).content.decode()
+    html = with_panels(login(client, staff_user).get(reverse("reviews:application_detail", args=[dossier.pk])), client)
     assert_whole_application(html, dossier)
     assert "accounts : comptes_2025.pdf" not in html
     for label in (
@@ -241,7 +241,7 @@ def test_staff_page_says_the_visa_and_the_opinion_apart(client, dossier, operato
         decision="granted",
         created_at=timezone.now() - datetime.timedelta(days=20),
     )
-    html = login(client, staff_user).get(reverse("reviews:application_detail", args=[dossier.pk])).content.decode()
+    html = with_panels(login(client, staff_user).get(reverse("reviews:application_detail", args=[dossier.pk])), client)
     box = html[html.index('id="h-opinion"') :]
     box = box[: box.index("</section>")]
     assert "Visa accordé" in box and "Avis sur le dossier déposé" in box and "Pas encore donné." in box

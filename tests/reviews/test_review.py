@@ -10,7 +10,7 @@ from grants.states import State
 from members.models import NetworkLink
 from reviews import services
 from reviews.models import ReviewAssignment
-from tests.conftest import login
+from tests.conftest import login, with_panels
 from tests.factories import MembershipFactory, OrganisationFactory
 
 from .conftest import score_and_submit
@@ -63,7 +63,7 @@ def test_score_is_the_weighted_mean_and_a_large_spread_is_flagged(make, staff_us
     application.refresh_from_db()
     assert application.score == Decimal("13.00")
     login(client, staff_user)
-    page = client.get(reverse("reviews:application_detail", args=[application.pk])).content.decode()
+    page = with_panels(client.get(reverse("reviews:application_detail", args=[application.pk])), client)
     assert "Écart important" in page
     listing = client.get(reverse("reviews:applications")).content.decode()
     assert "écart" in listing

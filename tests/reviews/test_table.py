@@ -13,7 +13,7 @@ from grants.states import State
 from members.models import NetworkLink
 from reviews import services
 from reviews.models import ReviewAssignment
-from tests.conftest import login
+from tests.conftest import login, with_panels
 from tests.factories import ApplicationFactory, OperatorFactory, OrganisationFactory
 
 from .conftest import make_application, score_and_submit, tick_all
@@ -133,7 +133,7 @@ def test_transition_view_refuses_with_a_message_and_keeps_the_comment(make, staf
 def test_staff_dossier_page_shows_everything(make, staff_user, client, call):
     application = make_application(call, make().organisation, State.UNDER_REVIEW, staff_user, title="Adduction d'eau")
     login(client, staff_user)
-    page = client.get(reverse("reviews:application_detail", args=[application.pk])).content.decode()
+    page = with_panels(client.get(reverse("reviews:application_detail", args=[application.pk])), client)
     for expected in ("Adduction d", "Budget et plan de financement", "Recevabilité", "Avis de l'opérateur", "Évaluation",
                      "Notes internes", "Historique", "Inscrire au comité", "Forage"):
         assert expected in page, expected

@@ -73,7 +73,7 @@ PARAMS = {
     "grants:vault_document": lambda w: {"pk": w.app_a.pk, "document_pk": w.vault_a.pk},
     "grants:version_diff": lambda w: {"pk": w.app_a.pk, "number": 1},
     **{f"reviews:{name}": (lambda w: {"pk": w.app_a.pk}) for name in (
-        "application_detail", "transition", "checklist", "admissibility", "assign", "add_note", "operator_opinion", "shared_reviews")},
+        "application_detail", "dossier_lower", "transition", "checklist", "admissibility", "assign", "add_note", "operator_opinion", "shared_reviews")},
     "reviews:unassign": lambda w: {"pk": w.assignment_a.pk},
     "reviews:share_review": lambda w: {"pk": w.review_a.pk},
     "reviews:review": lambda w: {"pk": w.assignment_a.pk},
@@ -312,6 +312,7 @@ EXPECTED = {
     "reviews:add_note": expect(DENIED, method="POST", staff=OK, admin=OK),
     "reviews:admissibility": expect(DENIED, method="POST", staff=OK, admin=OK),
     "reviews:application_detail": expect(DENIED, staff=OK, admin=OK),
+    "reviews:dossier_lower": expect(DENIED, staff=OK, admin=OK),
     "reviews:applications": expect(DENIED, staff=OK, admin=OK),
     "reviews:assign": expect(DENIED, method="POST", staff=OK, admin=OK),
     "reviews:checklist": expect(DENIED, method="POST", staff=OK, admin=OK),

@@ -157,6 +157,12 @@ DETAILS = {
         lambda w: w.app_a.title,
         denied=set(ROLES) - {"anon"} - STAFF,
     ),
+    "instruction page's lower sections": detail(
+        lambda w: reverse("reviews:dossier_lower", args=[w.app_a.pk]),
+        STAFF,
+        lambda w: w.app_a.reference,
+        denied=set(ROLES) - {"anon"} - STAFF,
+    ),
     "committee session": detail(
         lambda w: reverse("reviews:committee_detail", args=[w.session.pk]),
         STAFF,
