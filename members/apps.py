@@ -9,9 +9,10 @@ class MembersConfig(AppConfig):
     def ready(self):
         from forim_portal.options import OPTIONS
 
-        from . import home, tally
+        from . import country_index, home, tally
         from .models import Organisation
 
         home.register()
         tally.connect()
+        country_index.connect()  # the rows the directory's country filter reads
         OPTIONS.refresh_on(Organisation)  # the directory's network and operator selects

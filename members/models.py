@@ -120,6 +120,25 @@ class Organisation(models.Model):
         return [labels.get(code, code) for code in self.covered_regions or []]
 
 
+class OrganisationCountry(models.Model):
+    """One row per country an organisation names, diaspora or intervention: what the directory's country filter
+    reads through an index (issue 15). Derived from the two fields, kept by `members.country_index` only."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="country_rows")
+    country = models.CharField(_("pays"), max_length=2)
+
+    class Meta:
+        verbose_name = _("pays d'une organisation")
+        verbose_name_plural = _("pays des organisations")
+        # Its index serves the filter (country, then the organisations naming it, read from the index alone).
+        constraints = [
+            models.UniqueConstraint(fields=["country", "organisation"], name="unique_organisation_country"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id} → {self.country}"
+
+
 class MemberRole(models.TextChoices):
     ADMIN = "admin", _("Administrateur")
     MEMBER = "member", _("Membre")

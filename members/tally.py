@@ -24,13 +24,21 @@ def count():
 
 def directory_count(user, params, *, ignored=("page",)):
     """The directory's total when this user sees every organisation and nothing filters the list, else None
-    (the list counts as usual)."""
+    (the list counts as usual). Filtered on one country only, the total is counted on that country's rows
+    (`members.country_index`, an index-only count) instead of joining the whole organisation table."""
     from access import visibility
 
-    if connection.in_atomic_block or any(value for name, value in params.items() if name not in ignored):
+    from .countries import names_by_code
+    from .country_index import organisations_naming_count
+
+    filters = {name: value for name, value in params.items() if name not in ignored and value}
+    one_country = filters.keys() == {"country"} and filters["country"] in names_by_code()
+    if not one_country and (connection.in_atomic_block or filters):
         return None
     if not visibility.sees_every_organisation(user):
         return None
+    if one_country:
+        return organisations_naming_count(filters["country"])  # counted now: exact even inside a transaction
     return count()
 
 

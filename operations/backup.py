@@ -23,6 +23,9 @@ from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
+from members.country_index import sync_countries
+from members.models import Organisation
+
 FORMAT_VERSION = 1
 # Rebuilt by `migrate` or only meaningful to a running process: not worth restoring.
 EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
@@ -143,4 +146,7 @@ def _read(source, *, storage, replace_files):
         fixture.write_bytes(data)
         with transaction.atomic():
             management.call_command("loaddata", str(fixture), verbosity=0)
+            # Derived rows a backup older than their table lacks (the directory's country filter): rebuilt from
+            # the organisations' own fields; a newer backup brought them and nothing is written.
+            sync_countries(Organisation.objects.only("pk", "diaspora_countries", "intervention_countries").iterator())
     return manifest
