@@ -24,6 +24,7 @@ from forim_portal.money import half_up_cents
 from grants import tally
 from grants.models import Application, BudgetLine, Call, Criterion, Programme, Transition
 from grants.states import State
+from members import country_index
 from members import tally as members_tally
 from members.models import MemberRole, Membership, Organisation, OrganisationKind, OrganisationStatus
 from reviews import conflicts
@@ -211,16 +212,20 @@ class Command(BaseCommand):
             country, people = pick(DIASPORAS)
             name = pick(NAME_PATTERNS).format(people=people, city=city)
             status = OrganisationStatus.VALIDATED if self.random.random() < 0.95 else OrganisationStatus.PENDING
+            # Its diaspora's country; one in four also works in another country of the programme.
+            elsewhere = DIASPORAS[(n // 4) % len(DIASPORAS)][0]
+            intervention = [country] if n % 4 else list(dict.fromkeys([country, elsewhere]))
             rows.append(Organisation(
                 kind=OrganisationKind.OSIM, name=f"{name} ({n + 1})", acronym=f"A{n + 1}", rna=f"{RNA_PREFIX}{operator_count + n + 1:07d}",
                 status=status, city=city, region=region, sectors=self.random.sample(SECTORS, 2),
                 board_migrant_share=Decimal(self.random.choice([60, 75, 80, 100])),
                 operator=pick(self.operators), created_on=datetime.date(self.random.randint(1985, 2022), self.random.randint(1, 12), 1),
                 validated_at=self.now if status == OrganisationStatus.VALIDATED else None,
-                email=f"contact{n + 1}@{EMAIL_DOMAIN}",
+                email=f"contact{n + 1}@{EMAIL_DOMAIN}", diaspora_countries=[country], intervention_countries=intervention,
             ))
             self.origin[n] = country
         self.associations = in_batches(Organisation, rows)
+        country_index.add_countries(self.associations)  # bulk_create sends no signal: the country filter's rows
         self.association_country = {org.pk: self.origin[i] for i, org in enumerate(self.associations)}
         users = in_batches(User, [self.user(f"asso{n + 1}@{EMAIL_DOMAIN}", Role.APPLICANT) for n in range(count)])
         users += in_batches(User, [self.user(f"opap{n + 1}@{EMAIL_DOMAIN}", Role.OPERATOR) for n in range(operator_count)])
