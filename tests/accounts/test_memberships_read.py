@@ -55,3 +55,46 @@ def test_a_membership_changed_during_the_request_is_asked_again():
     read_by_the_layout(user)
     membership.delete()
     assert not visibility.holds_membership(user, joined.pk)
+
+
+def test_every_visibility_list_gives_the_same_rows_from_the_rows_read_as_from_the_database():
+    """`acting_for` gives the ids read by the layout instead of a subquery: every list of the visibility
+    module, for every user of the security world and every purpose, holds the same rows either way."""
+    import inspect
+
+    from events.models import Event
+    from tests.security.world import build_world
+
+    world = build_world()
+    lists = []
+    for name, function in inspect.getmembers(visibility, inspect.isfunction):
+        parameters = list(inspect.signature(function).parameters)
+        if function.__module__ != visibility.__name__ or parameters[:1] != ["user"] or "queryset" not in parameters:
+            continue
+        if "purpose" in parameters:
+            lists += [(f"{name}/{purpose}", function, {"purpose": purpose}) for purpose in visibility.Purpose]
+        elif parameters[1] == "queryset":
+            lists.append((name, function, {}))
+    assert {"applications/private", "organisations/profile", "events", "registrations", "support_logs"} <= {n for n, _f, _k in lists}
+
+    def rows(user):
+        found = {}
+        for name, function, kwargs in lists:
+            try:
+                found[name] = set(function(user, **kwargs).values_list("pk", flat=True))
+            except ValueError:  # a purpose that does not apply to that kind of object
+                continue
+        return found
+
+    viewer = UserFactory()  # a viewer of an operator and of an association: the roles matter (writers only)
+    MembershipFactory(user=viewer, organisation=world.op_org_1, role=MemberRole.VIEWER)
+    MembershipFactory(user=viewer, organisation=world.org_b, role=MemberRole.VIEWER)
+    Event.objects.create(  # the viewer runs it only if a writer
+        kind="workshop", title="Assemblée générale de la PAFHA", starts_at=world.event.starts_at,
+        ends_at=world.event.ends_at, place="Paris", city="Paris", region="IDF", organiser=world.org_b,
+        created_by=world.users["staff"],
+    )
+    for who, user in [*world.users.items(), ("viewer", viewer)]:
+        from_database = rows(user)
+        read_by_the_layout(user)
+        assert rows(user) == from_database, who
