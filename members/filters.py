@@ -10,7 +10,7 @@ from forim_portal.widgets import QuickSelect
 
 from .choices import Region
 from .countries import country_choices
-from .country_index import organisation_ids_naming
+from .country_index import naming
 from .models import ActionDomain, FranceAction, NetworkLink, Organisation, OrganisationKind, OrganisationStatus
 from .rules import active_link_q
 from .selectors import visible_organisations
@@ -68,7 +68,7 @@ class OrganisationFilter(LightFilterSet):
 
     def filter_country(self, queryset, name, value: str):
         # Diaspora or intervention: one row per country named (members.country_index), read through its index.
-        return queryset.filter(pk__in=organisation_ids_naming(value))
+        return naming(queryset, value)
 
     def filter_network(self, queryset, name, value: int):  # receives the organisation; the hint documents the id in the API
         members = NetworkLink.objects.filter(active_link_q(), network=value).values("member_id")

@@ -126,6 +126,9 @@ class OrganisationCountry(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="country_rows")
     country = models.CharField(_("pays"), max_length=2)
+    # The organisation's name, copied: the directory lists one country's organisations in name order by
+    # walking this table's (country, name) index, however that country's names fall in the alphabet.
+    name = models.CharField(_("nom"), max_length=255, default="")
 
     class Meta:
         verbose_name = _("pays d'une organisation")
@@ -134,6 +137,7 @@ class OrganisationCountry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["country", "organisation"], name="unique_organisation_country"),
         ]
+        indexes = [models.Index(fields=["country", "name", "organisation"], name="organisation_country_name_idx")]
 
     def __str__(self):
         return f"{self.organisation_id} → {self.country}"

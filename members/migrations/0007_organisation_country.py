@@ -7,13 +7,21 @@ from django.db.models import Q
 
 def fill(apps, schema_editor):
     """One row per country each existing organisation names, written in batches (100,000 organisations on the
-    benchmark databases), by the function that keeps them afterwards."""
-    from members.country_index import add_countries
-
+    benchmark databases). Self-contained: the rule that keeps the rows afterwards is members.country_index."""
     organisation = apps.get_model("members", "Organisation")
+    country_row = apps.get_model("members", "OrganisationCountry")
     named = organisation.objects.filter(~Q(diaspora_countries="") | ~Q(intervention_countries=""))
-    rows = named.order_by("pk").only("pk", "diaspora_countries", "intervention_countries").iterator(chunk_size=2000)
-    add_countries(rows, row_model=apps.get_model("members", "OrganisationCountry"))
+    batch = []
+    for found in named.order_by("pk").only("pk", "diaspora_countries", "intervention_countries").iterator(chunk_size=2000):
+        codes = set()
+        for field in ("diaspora_countries", "intervention_countries"):
+            stored = found._meta.get_field(field).get_prep_value(getattr(found, field))
+            codes.update(code for code in (stored or "").split(",") if code)
+        batch += [country_row(organisation_id=found.pk, country=code) for code in sorted(codes)]
+        if len(batch) >= 2000:
+            country_row.objects.bulk_create(batch, ignore_conflicts=True)
+            batch = []
+    country_row.objects.bulk_create(batch, ignore_conflicts=True)
 
 
 class Migration(migrations.Migration):

@@ -70,6 +70,16 @@ def test_a_save_that_names_neither_field_reads_and_writes_no_row():
     assert stored() == {(organisation.pk, "SN")}
 
 
+def test_each_row_carries_its_organisation_s_name_through_a_rename():
+    """The directory orders one country's organisations by the name the rows carry: it follows every rename."""
+    organisation = OrganisationFactory(name="Amicale des Maliens", diaspora_countries=["ML"], intervention_countries=["SN"])
+    organisation.name = "Amicale des Maliens de Montreuil"
+    organisation.save(update_fields=["name"])
+    assert set(OrganisationCountry.objects.values_list("country", "name")) == {
+        ("ML", "Amicale des Maliens de Montreuil"), ("SN", "Amicale des Maliens de Montreuil"),
+    }
+
+
 def test_a_save_that_changes_nothing_writes_nothing():
     organisation = OrganisationFactory(diaspora_countries=["SN"], intervention_countries=["SN", "ML"])
     with CaptureQueriesContext(connection) as captured:
@@ -154,6 +164,8 @@ def test_the_directory_lists_exactly_the_organisations_naming_the_country(client
         expected = expected_for(user, code)
         assert {o.pk for o in page.object_list} == expected, code
         assert page.paginator.count == len(expected), code
+        names = [o.name for o in page.object_list]
+        assert names == sorted(names), code  # the directory's order, read from the rows' (country, name) index
 
 
 @pytest.mark.parametrize("who", ["staff_user", "coordinator", "operator_user", "applicant"])
