@@ -4,7 +4,7 @@
         --sizes 1000,10000,100000 --seconds 10 --concurrency 4
 
 For each size: builds the dataset with `manage.py generate_scale_data --reset` (as many associations as
-dossiers, three reviews per dossier, 200 events), runs ANALYZE, reads each page once
+dossiers, three reviews per dossier, 200 events), runs VACUUM ANALYZE, reads each page once
 in-process under CaptureQueriesContext (query count, slowest query and its EXPLAIN ANALYZE plan), then
 starts gunicorn with bench/settings.py (2 sync workers) and measures each page, one after another, for
 --seconds with --concurrency connections: req/s, p50, p99 and the p50's ratio to the floor (a bare
@@ -57,7 +57,7 @@ def use_database(database_url):
 
 def prepare(size, args):
     """The size's database: created and migrated (unless --reuse finds it with this many dossiers), then
-    filled by `generate_scale_data` (bulk inserts) and ANALYZEd. Returns its URL and what was done."""
+    filled by `generate_scale_data` (bulk inserts), vacuumed and ANALYZEd. Returns its URL and what was done."""
     from django.db import connection
 
     url = size_url(args.database_url, size)
@@ -78,7 +78,7 @@ def prepare(size, args):
         else:
             use_database(url)
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("VACUUM ANALYZE")  # autocommit; a migration may have rewritten rows
             return url, {"generated": False, "seconds": 0}
     use_database(args.database_url)
     with connection.cursor() as cursor:  # Django's autocommit: CREATE DATABASE runs outside a transaction
@@ -100,7 +100,8 @@ def prepare(size, args):
     generated = time.perf_counter()
     use_database(url)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # the planner's statistics, as autovacuum leaves them after a bulk load
+        # the planner's statistics and the visibility map (index-only scans), as autovacuum leaves them after a bulk load
+        cursor.execute("VACUUM ANALYZE")
     return url, {
         "generated": True,
         "migrate_seconds": round(migrated - started, 1),

@@ -205,7 +205,10 @@ def application_detail(request, pk):
 def dossier_lower(request, pk):
     """The staff dossier page's lower sections (reviews.dossier_panels): the fragment htmx puts in the page,
     or, asked without JavaScript, a page of their own with a way back to the dossier."""
-    application = _staff_application(request, pk)
+    try:
+        application = dossier_panels.lower_application(selectors.staff_applications(request.user), pk)
+    except Application.DoesNotExist:
+        raise Http404 from None
     html = dossier_panels.render_lower(request, application)
     if request.htmx:
         return HttpResponse(html)

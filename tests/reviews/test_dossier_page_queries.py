@@ -13,10 +13,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from grants import services as grant_services
 from grants.attachments import dossier_files
-from grants.models import BudgetLine, Message
+from grants.models import Application, BudgetLine, Message
 from grants.states import State
 from members.models import MemberRole
 from reviews import services
@@ -66,7 +67,7 @@ def test_a_dossier_page_reads_as_many_queries_for_a_big_dossier_as_for_a_small_o
     )
     login(client, user)
     for dossier in (small, big):  # a first look marks the other side's messages read and ticks nothing else
-        client.get(reverse(name, args=[dossier.pk]))
+        with_panels(client.get(reverse(name, args=[dossier.pk])), client)
     count_small, _html = queries(client, reverse(name, args=[small.pk]))
     count_big, html = queries(client, reverse(name, args=[big.pk]))
     assert count_big == count_small
@@ -143,3 +144,39 @@ def test_the_moves_offered_ask_the_memberships_only_of_a_staff_member_who_has_so
     MembershipFactory(user=staff_user, organisation=association, role=MemberRole.ADMIN)
     html = client.get(url).content.decode()
     assert "Inscrire au comité" in html and "Retirer le dossier" in html
+
+
+def test_the_lower_sections_read_the_dossier_once_and_name_everyone_they_show(
+    client, make, reviewers, staff_user, applicant, association, operator_org, operator_user
+):
+    """The lower sections read only some columns of the dossier and of the people and organisations they name
+    (`dossier_panels.LOWER_FIELDS`, `.only()`): what they show comes from those columns, never from a second
+    reading of a deferred one."""
+    from grants.models import OperatorVisa
+    from reviews.models import OperatorOpinion
+
+    association.operator = operator_org
+    association.save()
+    dossier = make(State.UNDER_REVIEW)
+    Application.objects.filter(pk=dossier.pk).update(operator=operator_org)  # named on the dossier itself too
+    grow(dossier, reviewers, staff_user, applicant, n=2)
+    OperatorVisa.objects.create(application=dossier, operator=operator_org, given_by=operator_user, decision="granted",
+                                comment="Budget relu avec le trésorier.")
+    OperatorOpinion.objects.create(application=dossier, operator=operator_org, author=operator_user, opinion="favourable",
+                                   text="Association sérieuse, suivie depuis 2019.")
+    services.add_note(application=dossier, by=staff_user, body="Appeler le trésorier")
+    login(client, staff_user)
+    url = reverse("reviews:dossier_lower", args=[dossier.pk])
+    client.get(url, headers={"HX-Request": "true"})  # caches filled
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    dossier_reads = [q for q in captured.captured_queries if q["sql"].startswith('SELECT "grants_application"."id"')]
+    assert len(dossier_reads) == 1
+    # a deferred column read later would be a query of its own on the row's table
+    alone = [q["sql"] for q in captured.captured_queries if q["sql"].startswith(('SELECT "members_organisation"', 'SELECT "grants_call"'))]
+    assert alone == []
+    users_by_key = [q for q in captured.captured_queries if q["sql"].startswith('SELECT "accounts_user"') and '"accounts_user"."id" = ' in q["sql"]]
+    assert len(users_by_key) == 1  # the signed-in user
+    for shown in (str(operator_org), str(operator_user), "Budget relu avec le trésorier.", "Association sérieuse",
+                  "Appeler le trésorier", "Réponse 1", str(reviewers[0]), "Historique"):
+        assert escape(shown) in html, shown
