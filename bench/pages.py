@@ -186,6 +186,11 @@ def sessions():
     return cookies, own_dossier.pk, staff_dossier.pk
 
 
+AS_HTMX_ASKS = "staff dossier page, lower sections as htmx asks them"
+# Request headers of a page (by name): the fragment the dossier page fetches once shown, asked as htmx does.
+HEADERS = {AS_HTMX_ASKS: {"HX-Request": "true"}}
+
+
 def pages(own_dossier, staff_dossier):
     """(name, who, path): the issue's table, then the other lists (events, follow-up, instruction API)."""
     return [
@@ -197,6 +202,7 @@ def pages(own_dossier, staff_dossier):
         # its lower sections, which the page fetches once shown (reviews.dossier_panels); asked here as a whole
         # page (layout included, as without JavaScript): what htmx asks costs less
         ("staff dossier page, lower sections", "staff", f"/instruction/dossiers/{staff_dossier}/suite/"),
+        (AS_HTMX_ASKS, "staff", f"/instruction/dossiers/{staff_dossier}/suite/"),
         ("programme dashboard", "staff", "/tableaux/programme/"),
         ("directory", "staff", "/reseau/"),
         ("directory, one country", "staff", "/reseau/?country=SN"),
@@ -223,10 +229,10 @@ def explain_slowest(page_list, cookies):
         client = Client(HTTP_HOST="127.0.0.1")
         for key, value in cookies[who].items():
             client.cookies[key] = value
-        client.get(path)  # warm: caches, the first connection's settings
+        client.get(path, headers=HEADERS.get(name))  # warm: caches, the first connection's settings
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
-            status = client.get(path).status_code
+            status = client.get(path, headers=HEADERS.get(name)).status_code
             elapsed = time.perf_counter() - started
         queries = [
             q
@@ -256,9 +262,9 @@ def explain_slowest(page_list, cookies):
 # --- over HTTP: gunicorn, C connections, N seconds per page -----------------------------------------------------
 
 
-def hammer(port, path, cookies, seconds, concurrency):
+def hammer(port, path, cookies, seconds, concurrency, headers=None):
     """`concurrency` clients asking for `path` back to back for `seconds`: latencies (s) and non-2xx/3xx count."""
-    header = {"Host": "127.0.0.1", "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
+    header = {"Host": "127.0.0.1", "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()), **(headers or {})}
     times, server_times, errors, lock = [], [], [0], threading.Lock()
     deadline = time.perf_counter() + seconds
 
@@ -317,10 +323,10 @@ def run_size(size, args):
     measured = {}
     try:
         for name, who, path in page_list:
-            hammer(args.port, path, cookies[who], min(1.0, args.seconds), args.concurrency)  # warm both workers
+            hammer(args.port, path, cookies[who], min(1.0, args.seconds), args.concurrency, HEADERS.get(name))  # warm both workers
             measured[name] = {
                 "path": path,
-                **hammer(args.port, path, cookies[who], args.seconds, args.concurrency),
+                **hammer(args.port, path, cookies[who], args.seconds, args.concurrency, HEADERS.get(name)),
                 **{k: v for k, v in inprocess[name].items() if k not in {"plan", "slowest_sql"}},
             }
     finally:

@@ -45,18 +45,19 @@ def main():
     from django.db import connection
     from django.test import Client
 
-    from bench.pages import pages, sessions
+    from bench.pages import HEADERS, pages, sessions
 
     cookies, own, staff = sessions()
     found = {name: (who, path) for name, who, path in pages(own, staff)}
     if args.page not in found:
         raise SystemExit(f"Pages : {', '.join(found)}")
     who, path = found[args.page]
+    headers = HEADERS.get(args.page)
     client = Client(HTTP_HOST="127.0.0.1")
     for key, value in cookies[who].items():
         client.cookies[key] = value
     for _ in range(3):
-        status = client.get(path).status_code
+        status = client.get(path, headers=headers).status_code
         if status != 200:
             raise SystemExit(f"{path} answers {status}")
     captured = []
@@ -69,11 +70,11 @@ def main():
             captured.append({"sql": sql, "time": time.perf_counter() - started})
 
     with connection.execute_wrapper(timed):
-        client.get(path)
+        client.get(path, headers=headers)
     plain = []
     for _ in range(args.requests):
         started = time.perf_counter()
-        client.get(path)
+        client.get(path, headers=headers)
         plain.append(time.perf_counter() - started)
     plain.sort()
     print(f"{args.page} ({path}) at {args.size:,}: median {plain[len(plain) // 2] * 1000:.1f} ms, "
@@ -84,7 +85,7 @@ def main():
         tree = Profiler(interval=0.0005)
         tree.start()
         for _ in range(args.requests):
-            client.get(path)
+            client.get(path, headers=headers)
         tree.stop()
         print(tree.output_text(show_all=False, color=False, short_mode=False))
         return
@@ -92,7 +93,7 @@ def main():
     started = time.perf_counter()
     profiler.enable()
     for _ in range(args.requests):
-        client.get(path)
+        client.get(path, headers=headers)
     profiler.disable()
     elapsed = (time.perf_counter() - started) / args.requests
     print(f"under cProfile: {elapsed * 1000:.1f} ms per request")
