@@ -186,9 +186,9 @@ def sessions():
     return cookies, own_dossier.pk, staff_dossier.pk
 
 
-AS_HTMX_ASKS = "staff dossier page, lower sections as htmx asks them"
-# Request headers of a page (by name): the fragment the dossier page fetches once shown, asked as htmx does.
-HEADERS = {AS_HTMX_ASKS: {"HX-Request": "true"}}
+LOWER, AS_HTMX = "staff dossier page, lower sections", " (as htmx asks)"
+# Request headers of a page (by name): the parts the dossier page fetches once shown, asked as htmx does.
+HEADERS = {f"{LOWER}, {part}{AS_HTMX}": {"HX-Request": "true"} for part in ("avis-evaluation", "echanges-suivi")}
 
 
 def pages(own_dossier, staff_dossier):
@@ -199,10 +199,13 @@ def pages(own_dossier, staff_dossier):
         ("staff table", "staff", "/instruction/dossiers/"),
         ("staff table filtered", "staff", "/instruction/dossiers/?status=submitted&sector=water"),
         ("staff dossier page", "staff", f"/instruction/dossiers/{staff_dossier}/"),
-        # its lower sections, which the page fetches once shown (reviews.dossier_panels); asked here as a whole
-        # page (layout included, as without JavaScript): what htmx asks costs less
-        ("staff dossier page, lower sections", "staff", f"/instruction/dossiers/{staff_dossier}/suite/"),
-        (AS_HTMX_ASKS, "staff", f"/instruction/dossiers/{staff_dossier}/suite/"),
+        # its lower sections, which the page fetches once shown in two parts (reviews.dossier_panels): each asked
+        # as a whole page (layout included, as without JavaScript) and as htmx asks it
+        *[
+            (f"{LOWER}, {part}{suffix}", "staff", f"/instruction/dossiers/{staff_dossier}/suite/{part}/")
+            for part in ("avis-evaluation", "echanges-suivi")
+            for suffix in ("", AS_HTMX)
+        ],
         ("programme dashboard", "staff", "/tableaux/programme/"),
         ("directory", "staff", "/reseau/"),
         ("directory, one country", "staff", "/reseau/?country=SN"),

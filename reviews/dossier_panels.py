@@ -128,23 +128,29 @@ SECTIONS = [
     Section("notes", _("Notes internes et messages"), "reviews/panels/exchanges.html", _exchanges),
     Section("documents", _("Documents produits et historique"), "reviews/panels/follow_up.html", _follow_up),
 ]
+# The sections come in two requests sent at once, each about half the reading: the opinions and the evaluation,
+# then the notes, messages, documents and history. Each part is named in its URL.
+PARTS = {"avis-evaluation": SECTIONS[:2], "echanges-suivi": SECTIONS[2:]}
 WRITTEN_IN_BY = {"note_form"}  # a form of these sections that came back with an error: the sections are in the page
 
 
-def render_lower(request, application, forms=None):
-    """The lower sections' HTML, in their order: one template, so the layout's context processors run once."""
+def render_lower(request, application, sections=SECTIONS, forms=None):
+    """These sections' HTML, in their order: one template, so the layout's context processors run once."""
     forms = forms or {}
-    context = {"application": application, "sections": SECTIONS}
-    for section in SECTIONS:
+    context = {"application": application, "sections": sections}
+    for section in sections:
         context.update(section.read(request, application, forms))
     return render_to_string("reviews/panels/lower.html", context, request)
 
 
 def lower_part(request, application, forms):
     """What the page shows of the lower sections: their HTML when a form of theirs came back with an error,
-    else the URL it fetches them from and their headings."""
+    else each part's URL and its sections' headings."""
+    written_in = WRITTEN_IN_BY & {name for name, value in forms.items() if value}
     return {
-        "html": render_lower(request, application, forms) if WRITTEN_IN_BY & {k for k, v in forms.items() if v} else "",
-        "url": reverse("reviews:dossier_lower", args=[application.pk]),
-        "sections": SECTIONS,
+        "html": render_lower(request, application, forms=forms) if written_in else "",
+        "parts": [
+            {"name": name, "url": reverse("reviews:dossier_lower", args=[application.pk, name]), "sections": sections}
+            for name, sections in PARTS.items()
+        ],
     }

@@ -202,14 +202,17 @@ def application_detail(request, pk):
 
 
 @staff_only
-def dossier_lower(request, pk):
-    """The staff dossier page's lower sections (reviews.dossier_panels): the fragment htmx puts in the page,
-    or, asked without JavaScript, a page of their own with a way back to the dossier."""
+def dossier_lower(request, pk, part):
+    """One part of the staff dossier page's lower sections (reviews.dossier_panels): the fragment htmx puts in
+    the page, or, asked without JavaScript, a page of its own with a way back to the dossier."""
+    sections = dossier_panels.PARTS.get(part)
     try:
         application = dossier_panels.lower_application(selectors.staff_applications(request.user), pk)
     except Application.DoesNotExist:
         raise Http404 from None
-    html = dossier_panels.render_lower(request, application)
+    if sections is None:
+        raise Http404
+    html = dossier_panels.render_lower(request, application, sections)
     if request.htmx:
         return HttpResponse(html)
     return render(request, "reviews/dossier_lower.html", {"application": application, "lower_html": html})

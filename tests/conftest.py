@@ -101,7 +101,7 @@ def login(client, user, *, second_factor=True):
     return client
 
 
-LOADED_LATER = re.compile(r'<div id="dossier-lower" hx-get="([^"]+)" hx-trigger="load"[^>]*>.*?</div>', re.DOTALL)
+LOADED_LATER = re.compile(r'<div id="dossier-lower-[\w-]+" hx-get="([^"]+)" hx-trigger="load"[^>]*>.*?</div>', re.DOTALL)
 
 
 def with_panels(response, client):

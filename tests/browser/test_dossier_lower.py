@@ -25,7 +25,7 @@ def test_an_instructor_works_in_the_lower_sections_and_lands_back_there(page, in
     reviews = page.locator("#reviews")
     expect(reviews.get_by_text("Nadia").first).to_be_visible()
     expect(page.get_by_role("heading", name="Historique")).to_be_visible()
-    assert page.locator("[data-panel]").count() == 0 and page.locator("#dossier-lower").count() == 0
+    assert page.locator("[data-panel]").count() == 0 and page.locator("[id^=dossier-lower]").count() == 0
 
     # a note: written, sent, the page comes back to it with the confirmation there
     page.get_by_label("Note interne").fill("Appeler le trésorier au sujet du devis.")
@@ -45,7 +45,7 @@ def test_an_instructor_works_in_the_lower_sections_and_lands_back_there(page, in
     page.get_by_role("button", name="Ajouter la note").click()
     expect(page.locator("#notes").get_by_text("Ce champ est obligatoire.")).to_be_visible()
     expect(page.locator("#reviews").get_by_text("Nadia").first).to_be_visible()
-    assert page.locator("#dossier-lower").count() == 0
+    assert page.locator("[id^=dossier-lower]").count() == 0
 
     # the automatic choice of a reviewer: the page comes back to #reviews, in view, with the confirmation
     page.goto(f"/instruction/dossiers/{reviewing.pk}/")
@@ -69,13 +69,14 @@ def test_sections_that_cannot_be_fetched_say_so_and_offer_their_page(page, instr
     assert submitted.status == State.SUBMITTED
     browser_login(page, instruction["staff"].email, PASSWORD)
     page.wait_for_url("**/")
-    page.route("**/suite/", lambda route: route.abort())
+    page.route("**/suite/**", lambda route: route.abort())
     page.goto(f"/instruction/dossiers/{submitted.pk}/")
     alert = page.locator("#reviews [data-panel-state]")
     expect(alert.get_by_text("Chargement impossible.")).to_be_visible()
-    page.unroute("**/suite/")
+    page.unroute("**/suite/**")
     alert.get_by_role("link", name="L'ouvrir sur sa propre page").click()
-    page.wait_for_url(f"**/instruction/dossiers/{submitted.pk}/suite/")
-    expect(page.get_by_role("heading", name="Historique")).to_be_visible()
+    page.wait_for_url(f"**/instruction/dossiers/{submitted.pk}/suite/avis-evaluation/")
+    expect(page.get_by_role("heading", name="Évaluation")).to_be_visible()
+    expect(page.get_by_role("heading", name="Avis de l'opérateur d'appui")).to_be_visible()
     page.get_by_role("link", name="Retour au dossier").click()
     page.wait_for_url(f"**/instruction/dossiers/{submitted.pk}/")

@@ -73,7 +73,8 @@ PARAMS = {
     "grants:vault_document": lambda w: {"pk": w.app_a.pk, "document_pk": w.vault_a.pk},
     "grants:version_diff": lambda w: {"pk": w.app_a.pk, "number": 1},
     **{f"reviews:{name}": (lambda w: {"pk": w.app_a.pk}) for name in (
-        "application_detail", "dossier_lower", "transition", "checklist", "admissibility", "assign", "add_note", "operator_opinion", "shared_reviews")},
+        "application_detail", "transition", "checklist", "admissibility", "assign", "add_note", "operator_opinion", "shared_reviews")},
+    "reviews:dossier_lower": lambda w: {"pk": w.app_a.pk, "part": "avis-evaluation"},
     "reviews:unassign": lambda w: {"pk": w.assignment_a.pk},
     "reviews:share_review": lambda w: {"pk": w.review_a.pk},
     "reviews:review": lambda w: {"pk": w.assignment_a.pk},

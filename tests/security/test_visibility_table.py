@@ -157,12 +157,15 @@ DETAILS = {
         lambda w: w.app_a.title,
         denied=set(ROLES) - {"anon"} - STAFF,
     ),
-    "instruction page's lower sections": detail(
-        lambda w: reverse("reviews:dossier_lower", args=[w.app_a.pk]),
-        STAFF,
-        lambda w: w.app_a.reference,
-        denied=set(ROLES) - {"anon"} - STAFF,
-    ),
+    **{
+        f"instruction page's lower sections, {part}": detail(
+            lambda w, part=part: reverse("reviews:dossier_lower", args=[w.app_a.pk, part]),
+            STAFF,
+            lambda w: w.app_a.reference,
+            denied=set(ROLES) - {"anon"} - STAFF,
+        )
+        for part in ("avis-evaluation", "echanges-suivi")
+    },
     "committee session": detail(
         lambda w: reverse("reviews:committee_detail", args=[w.session.pk]),
         STAFF,
