@@ -290,9 +290,12 @@ def assign(request, pk):
             messages.success(request, _("%(user)s évaluera ce dossier.") % {"user": reviewer})
         else:
             created, short = services.spread_reviewers(applications=[application], by=request.user)
-            messages.success(request, ngettext("%(n)s évaluateur attribué automatiquement.", "%(n)s évaluateurs attribués automatiquement.", len(created)) % {"n": len(created)})
+            if created:
+                messages.success(request, ngettext("%(n)s évaluateur attribué automatiquement.", "%(n)s évaluateurs attribués automatiquement.", len(created)) % {"n": len(created)})
             if short:
                 messages.warning(request, _("Pas assez d'évaluateurs sans conflit d'intérêts pour ce dossier."))
+            elif not created:  # nothing to do: say so rather than "0 évaluateurs attribués"
+                messages.info(request, _("Le dossier a déjà tous ses évaluateurs : choisissez-en un dans la liste pour en ajouter."))
     except DomainError as error:
         messages.error(request, error.message)
     return redirect(f"{reverse('reviews:application_detail', args=[pk])}#reviews")

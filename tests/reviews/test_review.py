@@ -152,3 +152,19 @@ def test_a_dossier_goes_to_the_committee_only_once_reviewed(make, staff_user, re
     services.fire_transition(application=application, by=staff_user, name="send_to_committee", expected_state=State.UNDER_REVIEW)
     application.refresh_from_db()
     assert application.status == State.READY_FOR_COMMITTEE
+
+
+def test_the_automatic_choice_says_what_it_did_never_zero_reviewers(make, staff_user, reviewers, client):
+    application = make(State.ADMISSIBLE)
+    login(client, staff_user)
+    url = reverse("reviews:assign", args=[application.pk])
+    needed = application.call.reviewers_per_application
+    assert 0 < needed <= len(reviewers)
+
+    said = [str(m) for m in client.post(url, {"reviewer": ""}, follow=True).context["messages"]]
+    assert application.review_assignments.count() == needed
+    assert said == [f"{needed} évaluateurs attribués automatiquement." if needed > 1 else "1 évaluateur attribué automatiquement."]
+
+    said = [str(m) for m in client.post(url, {"reviewer": ""}, follow=True).context["messages"]]
+    assert application.review_assignments.count() == needed
+    assert said == ["Le dossier a déjà tous ses évaluateurs : choisissez-en un dans la liste pour en ajouter."]
