@@ -16,6 +16,8 @@ rows here are derived from those fields and kept in this module only:
 Nothing writes the two fields with `QuerySet.update()`; code that does must call `sync_countries` after it.
 """
 
+from itertools import batched
+
 from django.db import transaction
 from django.db.models.signals import post_save
 
@@ -39,34 +41,20 @@ def codes_of(organisation):
     return codes
 
 
-def _batches(organisations):
-    batch = []
-    for organisation in organisations:
-        batch.append(organisation)
-        if len(batch) == BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def add_countries(organisations):
     """Insert the rows of organisations that have none yet (just created in bulk). Accepts any iterable; rows
-    already there are left as they are. Returns how many rows were written."""
+    already there are left as they are."""
     row_model = _rows()
-    written = 0
-    for batch in _batches(organisations):
+    for batch in batched(organisations, BATCH):
         rows = [row_model(organisation_id=o.pk, country=code, name=o.name) for o in batch for code in sorted(codes_of(o))]
         row_model.objects.bulk_create(rows, ignore_conflicts=True)
-        written += len(rows)
-    return written
 
 
 def sync_countries(organisations):
     """Make the stored rows of these organisations match their fields: the missing ones added, the others removed.
     Reads the stored rows once per batch and writes only the difference."""
     row_model = _rows()
-    for batch in _batches(organisations):
+    for batch in batched(organisations, BATCH):
         names = {o.pk: o.name for o in batch}
         wanted = {(o.pk, code) for o in batch for code in codes_of(o)}
         stored = {
@@ -100,14 +88,9 @@ def naming(queryset, code):
     return found
 
 
-def organisation_ids_naming(code):
-    """The ids of the organisations whose fields name this country (a subquery, read through the rows' index)."""
-    return _rows().objects.filter(country=code).values("organisation_id")
-
-
 def organisations_naming_count(code):
     """How many organisations name this country: the rows of that country, counted from the index alone."""
-    return organisation_ids_naming(code).count()
+    return _rows().objects.filter(country=code).count()
 
 
 def _on_save(sender, instance, created=False, raw=False, update_fields=None, **kwargs):

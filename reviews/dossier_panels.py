@@ -100,7 +100,7 @@ def _operator(request, application, forms):
     return {"opinions": list(opinions), "latest_visa": visas.order_by("-created_at", "-pk").first()}
 
 
-# What the sections read of the dossier itself (`lower_application`).
+# What the sections read of the dossier itself (`lower_fields`).
 LOWER_FIELDS = (
     "reference", "title", "status", "score", "visa_requested_at", "organisation", "operator", "call",
     "call__operator_visa_required", *_named("operator", NAMED), "organisation__operator",
@@ -108,10 +108,10 @@ LOWER_FIELDS = (
 )
 
 
-def lower_application(queryset, pk):
-    """The dossier from the staff queryset with only what the lower sections read: its three joined rows
+def lower_fields(queryset):
+    """The staff queryset reading only what the lower sections show of a dossier: its three joined rows
     (call, association, operator) are wide, and reading them whole was a tenth of the request."""
-    return queryset.only(*LOWER_FIELDS).get(pk=pk)
+    return queryset.only(*LOWER_FIELDS)
 
 
 @dataclass(frozen=True)

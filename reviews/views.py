@@ -205,11 +205,8 @@ def application_detail(request, pk):
 def dossier_lower(request, pk, part):
     """One part of the staff dossier page's lower sections (reviews.dossier_panels): the fragment htmx puts in
     the page, or, asked without JavaScript, a page of its own with a way back to the dossier."""
+    application = get_object_or_404(dossier_panels.lower_fields(selectors.staff_applications(request.user)), pk=pk)
     sections = dossier_panels.PARTS.get(part)
-    try:
-        application = dossier_panels.lower_application(selectors.staff_applications(request.user), pk)
-    except Application.DoesNotExist:
-        raise Http404 from None
     if sections is None:
         raise Http404
     html = dossier_panels.render_lower(request, application, sections)

@@ -18,6 +18,7 @@ from members.models import NetworkLink, Organisation, OrganisationCountry
 from members.selectors import visible_organisations
 from tests.conftest import login
 from tests.factories import OrganisationFactory
+from tests.members.test_importer import GOOD
 
 pytestmark = pytest.mark.django_db
 
@@ -90,15 +91,7 @@ def test_a_save_that_changes_nothing_writes_nothing():
 
 
 def test_the_import_creates_and_updates_the_rows(staff_user):
-    row = {
-        "rna": "W751000999",
-        "name": "Association des Maliens de Montreuil",
-        "kind": "OSIM",
-        "city": "Montreuil",
-        "postcode": "93100",
-        "diaspora_countries": "Mali",
-        "intervention_countries": "Mali, Sénégal",
-    }
+    row = {**GOOD, "intervention_countries": "Mali, Sénégal"}
     apply_import(raw_rows=[row], by=staff_user)
     imported = Organisation.objects.get(rna="W751000999")
     assert stored() == {(imported.pk, "ML"), (imported.pk, "SN")} == expected_rows()
