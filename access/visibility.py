@@ -30,6 +30,7 @@ from enum import StrEnum
 from django.db.models import IntegerField, Q, Value
 from django.utils import timezone
 
+from accounts.middleware import resolved
 from accounts.models import Role
 from awards.models import Agreement, CofinancingRule, Payment, Report, TopUp, Tranche
 from documents.models import DocumentJob
@@ -120,7 +121,7 @@ def forget_memberships_read(sender, instance, **kwargs):
     later checks ask the database (a signal receiver; the membership's user is the request's own object
     when a service was given it)."""
     user = instance._state.fields_cache.get("user")
-    user = getattr(user, "_wrapped", user)  # request.user is a lazy object around the instance
+    user = resolved(user)  # a service may have been given request.user before the middleware resolved it
     getattr(user, "__dict__", {}).pop("memberships_read", None)
 
 

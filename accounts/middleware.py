@@ -1,5 +1,7 @@
 """Which organisation the user acts for in this request (a user may act for several)."""
 
+from django.utils.functional import LazyObject, empty
+
 SESSION_KEY = "active_organisation_id"
 
 
@@ -24,6 +26,16 @@ def active_organisation(request, organisations=None):
     return next((o for o in organisations if o.pk == chosen), organisations[0] if organisations else None)
 
 
+def resolved(user):
+    """The user object behind the lazy wrappers of the authentication and second-factor middlewares (one
+    around the other): every `request.user.x` of a page went through both, some hundreds of times."""
+    while isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    return user
+
+
 class ActiveOrganisationMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -32,7 +44,8 @@ class ActiveOrganisationMiddleware:
         # Resolved now, not lazily: views test `request.organisation is None`, which a lazy
         # proxy around None would never satisfy. Anonymous requests cost no query; the layout's
         # organisation switch reads `request.organisations` instead of querying again.
-        user = request.user
+        # Set on the request as the instance itself: the wrappers' work (session, user, device) is done by now.
+        request.user = user = resolved(request.user)
         if user.is_authenticated:
             # Kept on this request's user: its "member of this organisation?" checks read them, not the database
             # (access.visibility.holds_membership). A fresh user object is loaded for each request.

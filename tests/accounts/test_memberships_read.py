@@ -98,3 +98,22 @@ def test_every_visibility_list_gives_the_same_rows_from_the_rows_read_as_from_th
         from_database = rows(user)
         read_by_the_layout(user)
         assert rows(user) == from_database, who
+
+
+def test_the_request_holds_the_user_itself_and_a_lazy_one_is_forgotten_too():
+    """The middleware replaces the two lazy wrappers (authentication, second factor) by the user; a membership
+    saved with a still-wrapped user (code that ran before the middleware) forgets the rows read all the same."""
+    from django.utils.functional import SimpleLazyObject
+
+    from accounts.middleware import resolved
+
+    user, joined = UserFactory(), OrganisationFactory()
+    request = RequestFactory().get("/")
+    request.user = SimpleLazyObject(lambda: SimpleLazyObject(lambda: user))
+    request.session = {}
+    ActiveOrganisationMiddleware(lambda request: None)(request)
+    assert request.user is user and resolved(request.user) is user
+    assert not visibility.holds_membership(user, joined.pk)
+
+    MembershipFactory(user=SimpleLazyObject(lambda: SimpleLazyObject(lambda: user)), organisation=joined)
+    assert visibility.holds_membership(user, joined.pk)
