@@ -114,6 +114,9 @@ TEMPLATES = [
     },
 ]
 
+# Selects write their options in Python, the same markup as Django's templates (forim_portal.widgets, issue 15).
+FORM_RENDERER = "forim_portal.widgets.FormRenderer"
+
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",

@@ -201,3 +201,31 @@ def test_an_unreachable_cache_never_fails_a_write_nor_a_page(client, staff_user,
         grants_services.submit_application(application=programme["draft"], by=applicant)  # its bump fails, logged
         assert Application.objects.get(pk=programme["draft"].pk).status == State.SUBMITTED
         assert shown(client.get(reverse("dashboards:staff"))) == recomputed(staff_user, staff=True)
+
+
+def test_a_drafts_autosaves_leave_the_figures_cached_and_exact(client, staff_user, applicant, programme):
+    """At the deadline hour every association autosaves: a draft's own saves (its steps, its budget lines) change
+    no figure, so they keep the cached ones; its submission, and any filed dossier's save, makes them new."""
+    login(client, staff_user)
+    draft = programme["draft"]
+    first = shown(client.get(reverse("dashboards:staff")))
+    version = figures_cache.version()
+
+    grants_services.save_step(application=draft, by=applicant, step="project", values={"title": "Puits solaire, version 2"})
+    line = draft.budget_lines.first()
+    grants_services.save_step(application=draft, by=applicant, step="budget", values={}, lines=[
+        {"id": line.pk, "label": "Forage", "category": "investment", "quantity": "1", "unit_cost": "18500"},
+        {"label": "Formation du comité de l'eau", "category": "operating", "quantity": "2", "unit_cost": "250"},
+    ])
+    assert figures_cache.version() == version
+    with CaptureQueriesContext(connection) as queries:
+        again = shown(client.get(reverse("dashboards:staff")))
+    assert again == first == recomputed(staff_user, staff=True)
+    assert not [q for q in queries if AGGREGATE.search(q["sql"]) and "grants_application" in q["sql"]]
+
+    filed = Application.objects.get(pk=programme["filed"].pk)
+    filed.amount_requested = Decimal("9500.00")
+    filed.save()
+    assert figures_cache.version() != version
+    grants_services.submit_application(application=Application.objects.get(pk=draft.pk), by=applicant)
+    assert shown(client.get(reverse("dashboards:staff"))) == recomputed(staff_user, staff=True) != first

@@ -7,7 +7,7 @@ from django import forms
 from django.urls import reverse
 from django.utils import translation
 
-from forim_portal.widgets import QuickSelect, QuickSelectMultiple
+from forim_portal.widgets import CountryPicker, CountrySelect, QuickSelect, QuickSelectMultiple
 from tests.conftest import login
 from tests.factories import OrganisationFactory
 
@@ -81,3 +81,45 @@ def test_staff_filter_forms_show_the_filters_chosen(url, query, country, staff_u
     assert f'<option value="{operator.pk}" selected>Opérateur &lt;Sud&gt;' in html  # read afresh, escaped
     assert len(re.findall(r'<select name="country"', html)) == 1
     assert html.count("<option value=") > 250  # every country offered, not only those of the rows
+
+
+class _Colour(forms.Form):
+    """Selects of every shape the renderer meets: groups, several chosen, numbers and dates as labels, markup."""
+
+    import datetime
+
+    colour = forms.ChoiceField(choices=GROUPED, required=False)
+    tags = forms.MultipleChoiceField(choices=CHOICES, required=False)
+    year = forms.TypedChoiceField(choices=[(2025, 2025), (12026, 12026)], coerce=int, required=False)
+    day = forms.ChoiceField(choices=[("d", datetime.date(2026, 12, 18)), ("n", None)], required=False)
+    flag = forms.NullBooleanField(required=False)
+    plain = forms.CharField(required=False, widget=forms.Select(choices=[("a", "<b>gras</b>")], attrs={"data-x": 'a"b', "disabled": True, "hidden": False}))
+    picker = forms.MultipleChoiceField(choices=CHOICES, required=False, widget=CountryPicker)
+    country = forms.ChoiceField(choices=CHOICES, required=False, widget=CountrySelect)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize(
+    "data",
+    [{}, {"colour": "ML", "tags": ["SN", "x<y"], "year": "12026", "day": "d", "flag": "true", "plain": "a", "country": "SN"}],
+)
+def test_every_select_is_written_as_djangos_templates_write_it(language, data):
+    """settings.FORM_RENDERER writes a select's options in Python: byte for byte what Django's templates write."""
+    from django.forms.renderers import DjangoTemplates
+
+    from forim_portal.widgets import FormRenderer
+
+    with translation.override(language):
+        ours = _Colour(data or None, renderer=FormRenderer())
+        djangos = _Colour(data or None, renderer=DjangoTemplates())
+        for name in _Colour.base_fields:
+            assert str(ours[name]) == str(djangos[name]), name
+            assert "<option" in str(ours[name])
+
+
+def test_the_portals_forms_use_it():
+    from django.forms.renderers import get_default_renderer
+
+    from forim_portal.widgets import FormRenderer
+
+    assert isinstance(get_default_renderer(), FormRenderer)
