@@ -9,7 +9,8 @@ reads them: the figures stay exact without a counter per cell to keep right.
 Where the bumps come from:
 - every save or delete of a model of the apps the dashboards read (`TRACKED_APPS`: dossiers
   and their transitions, organisations and network links, awards, visas, top-ups, reports,
-  accompaniment, imported past projects), through Django's model signals, connected in `DashboardsConfig.ready()`;
+  accompaniment, imported past projects), through Django's model signals, connected in `DashboardsConfig.ready()`,
+  except a draft's own saves (`_a_drafts_own`: no figure reads a draft);
 - the few places that write those tables with `QuerySet.update()` or `bulk_create()` (no
   signal) call `changed()` themselves (`reviews.services`: a dossier's score and awarded
   amount; `generate_scale_data`).
@@ -33,8 +34,23 @@ VERSION_KEY = FIGURES.version_key
 bump, changed, version = FIGURES.bump, FIGURES.changed, FIGURES.version
 
 
-def _on_write(sender, **kwargs):
-    changed()
+def _on_write(sender, instance=None, **kwargs):
+    if not _a_drafts_own(instance):
+        changed()
+
+
+def _a_drafts_own(instance):
+    """A draft's own rows as its association types and autosaves them (the dossier, its budget lines): no
+    figure reads them (the dashboards count filed dossiers only, `dashboards.selectors.FILED`; the rule checks
+    cached here read other rows) and no dossier goes back to draft, so they change nothing cached. Without
+    this, at the deadline hour each autosave made every cached figure stale for everyone. Anything else,
+    or a line whose dossier was not loaded with it, bumps."""
+    from grants.models import Application, BudgetLine  # dashboards builds on grants: read when asked
+    from grants.states import State
+
+    if isinstance(instance, BudgetLine):
+        instance = instance._state.fields_cache.get("application")
+    return type(instance) is Application and instance.status == State.DRAFT
 
 
 def connect():

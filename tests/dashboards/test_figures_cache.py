@@ -212,10 +212,14 @@ def test_a_drafts_autosaves_leave_the_figures_cached_and_exact(client, staff_use
     version = figures_cache.version()
 
     grants_services.save_step(application=draft, by=applicant, step="project", values={"title": "Puits solaire, version 2"})
-    line = draft.budget_lines.first()
-    grants_services.save_step(application=draft, by=applicant, step="budget", values={}, lines=[
+    line = draft.budget_lines.order_by("pk").first()
+    kept = grants_services.save_step(application=draft, by=applicant, step="budget", values={}, lines=[
         {"id": line.pk, "label": "Forage", "category": "investment", "quantity": "1", "unit_cost": "18500"},
         {"label": "Formation du comité de l'eau", "category": "operating", "quantity": "2", "unit_cost": "250"},
+    ])
+    grants_services.save_step(application=draft, by=applicant, step="budget", values={}, lines=[  # as it was
+        {"id": line.pk, "label": "Forage", "category": "investment", "quantity": "1", "unit_cost": "18000"},
+        {"id": kept[1], "delete": True},
     ])
     assert figures_cache.version() == version
     with CaptureQueriesContext(connection) as queries:
