@@ -43,8 +43,8 @@ class Session:
         self.port, self.record, self.cookies = port, record, {}
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
-    def request(self, page, method, path, data=None):
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "Host": "127.0.0.1"}
+    def request(self, page, method, path, data=None, extra_headers=None):
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "Host": "127.0.0.1", **(extra_headers or {})}
         body = None
         if data is not None:
             body = urllib.parse.urlencode(data)
@@ -173,8 +173,9 @@ def association_deadline(port, record, email, draft_pk, stop, submitted, think=0
             session.request("deposer", "POST", f"/subventions/dossiers/{draft_pk}/deposer/", {})
 
 
-def staff_day(port, record, cookies, dossier_pks, stop):
-    """Staff owe the second factor: their sessions are opened verified in-process (`verified_session`)."""
+def staff_day(port, record, cookies, dossier_pks, stop, think=0.0):
+    """Staff owe the second factor: their sessions are opened verified in-process (`verified_session`).
+    `think`: seconds between two pages (0: clicking without pause, more load than people give)."""
     session = Session(port, record)
     session.cookies = dict(cookies)
     if session.request("instruction-table", "GET", "/instruction/dossiers/")[0] != 200:
@@ -183,8 +184,14 @@ def staff_day(port, record, cookies, dossier_pks, stop):
     turn = 0
     while not stop.is_set():
         session.request("instruction-table", "GET", "/instruction/dossiers/?status=submitted")
+        stop.wait(think)
         session.request("instruction-table", "GET", "/instruction/dossiers/?sector=water&country=SN")
-        session.request("instruction-dossier", "GET", f"/instruction/dossiers/{dossier_pks[turn % len(dossier_pks)]}/")
+        stop.wait(think)
+        dossier = f"/instruction/dossiers/{dossier_pks[turn % len(dossier_pks)]}/"
+        session.request("instruction-dossier", "GET", dossier)
+        for part in ("avis-evaluation", "echanges-suivi"):  # what the page's htmx asks once shown (one after the other here)
+            session.request("instruction-dossier-suite", "GET", f"{dossier}suite/{part}/", extra_headers={"HX-Request": "true"})
+        stop.wait(think)
         if turn % 5 == 0:
             session.request("instruction-export", "GET", "/instruction/dossiers/?status=submitted&export=csv")
         turn += 1
@@ -402,6 +409,7 @@ def main():
     parser.add_argument("--port", type=int, default=8799)
     parser.add_argument("--broker", default="", help="a Redis URL: a Celery worker runs the receipts and e-mails, as in production")
     parser.add_argument("--think", type=float, default=0.0, help="seconds each association waits between two requests (0: none)")
+    parser.add_argument("--staff-think", type=float, default=0.0, help="seconds each staff member waits between two pages (0: none)")
     parser.add_argument("--ramp", type=float, default=0.0, help="associations arrive evenly over these first seconds (0: all at once)")
     parser.add_argument("--redis-url", default="", help="cache and sessions in Redis, as in production (else the database cache)")
     parser.add_argument("--signed-in", action="store_true",
@@ -429,7 +437,7 @@ def main():
                                 args=(args.port, record, email, pk, stop, submitted, args.think, args.ramp * n / max(len(pairs), 1),
                                       sessions.get(email)))
                for n, (email, pk) in enumerate(pairs)]
-    threads += [threading.Thread(target=staff_day, args=(args.port, record, verified_session(email), dossiers, stop))
+    threads += [threading.Thread(target=staff_day, args=(args.port, record, verified_session(email), dossiers, stop, args.staff_think))
                 for email in staff[:staff_count]]
     threads.append(threading.Thread(target=floor, args=(args.port, record, stop)))
     started = time.perf_counter()
@@ -449,7 +457,7 @@ def main():
     after = count_submissions(draft_pks)
 
     report = {"users": len(pairs), "staff": staff_count, "duration_s": round(elapsed, 1), "workers": args.workers,
-              "celery_worker": bool(worker), "think_s": args.think, "ramp_s": args.ramp, "pages": {},
+              "celery_worker": bool(worker), "think_s": args.think, "staff_think_s": args.staff_think, "ramp_s": args.ramp, "pages": {},
               "submissions": {"attempted_first_clicks": len(submitted), "accepted": sum(1 for _, s in submitted if s == 302),
                               "before": before, "after": after}}
     for page, times in sorted(record.times.items()):
