@@ -157,22 +157,28 @@ def _option(value, label):
 
 
 class FormRenderer(DjangoTemplates):
-    """Django's form templates, except for a select's options, written here in Python: the same markup.
+    """Django's form templates, except for the common widgets (selects, radio buttons, checkboxes, text and
+    number inputs, text areas), written here in Python: the same markup, byte for byte.
 
     Through the templates each option costs about 0.15 ms (an include, then attrs.html); the project
-    step's country list alone took a third of that page (issue 15, the deadline hour). Every form of the
-    portal and the admin renders through this (settings.FORM_RENDERER). A widget whose options use
-    another template than Django's keeps the templates."""
+    step's country list alone took a third of that page (issue 15, the deadline hour), and each input is
+    three included files. Every form of the portal and the admin renders through this
+    (settings.FORM_RENDERER). Other widgets (files already stored, multi-widgets), a widget with its own
+    template and a choice widget whose options use another template keep the templates."""
 
     def render(self, template_name, context, request=None):
-        widget = context.get("widget") if template_name == forms.Select.template_name else None
-        if widget is None or not _standard_options(widget["optgroups"]):
+        write, widget = _WRITTEN.get(template_name), context.get("widget")
+        if write is None or widget is None or not _standard_options(template_name, widget):
             return super().render(template_name, context, request)
-        return _select_markup(widget)
+        return write(widget)
 
 
-def _standard_options(optgroups):
-    return all(option["template_name"] == forms.Select.option_template_name for _name, group, _index in optgroups for option in group)
+def _standard_options(template_name, widget):
+    """A choice widget's options all use Django's option template (or the widget has none)."""
+    option_template_name = _OPTION_TEMPLATES.get(template_name)
+    return option_template_name is None or all(
+        option["template_name"] == option_template_name for _name, group, _index in widget["optgroups"] for option in group
+    )
 
 
 def _select_markup(widget):
@@ -192,6 +198,62 @@ def _select_markup(widget):
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")
     return mark_safe("".join(parts))  # every name, value, label and attribute escaped here
+
+
+def _choices_markup(widget):
+    """multiple_input.html (radio buttons, checkboxes), each option through radio_option.html or
+    checkbox_option.html, input_option.html and input.html: every included file brings its final newline."""
+    attrs = widget["attrs"]
+    parts = [f'<div{f' id="{_shown(attrs["id"])}"' if attrs.get("id") else ""}'
+             f'{f' class="{_shown(attrs["class"])}"' if attrs.get("class") else ""}>']
+    for group_name, group, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f"\n  <div><label>{_shown(group_name)}</label>")
+        parts.extend(f"<div>\n    {_input_option_markup(option)}\n</div>" for option in group)
+        if group_name:
+            parts.append("\n  </div>")
+    parts.append("\n</div>")
+    return mark_safe("".join(parts))  # every name, value, label and attribute escaped here
+
+
+def _input_option_markup(option):
+    markup = _input_markup(option)
+    if option["wrap_label"]:
+        opening = f'<label for="{_shown(option["attrs"]["id"])}">' if option["attrs"].get("id") else "<label>"
+        markup = f"{opening}{markup} {_shown(option['label'])}</label>"
+    return f"{markup}\n"
+
+
+def _input_markup(widget):
+    value = "" if widget["value"] is None else f' value="{conditional_escape(str(widget["value"]))}"'
+    return f'<input type="{_shown(widget["type"])}" name="{_shown(widget["name"])}"{value}{_template_attributes(widget["attrs"])}>\n'
+
+
+def _single_input_markup(widget):
+    """text.html, email.html, date.html… (each one include of input.html), as the renderer strips them."""
+    return mark_safe(_input_markup(widget).rstrip("\n"))  # every part escaped by _input_markup
+
+
+def _textarea_markup(widget):
+    value = _shown(widget["value"]) if widget["value"] else ""
+    return mark_safe(f'<textarea name="{_shown(widget["name"])}"{_template_attributes(widget["attrs"])}>\n{value}</textarea>')
+
+
+# The widget templates written here, each by its function; a choice widget's only when its options use Django's
+# option template (_OPTION_TEMPLATES).
+_CHOICES = (forms.Select, forms.RadioSelect, forms.CheckboxSelectMultiple)
+_OPTION_TEMPLATES = {widget.template_name: widget.option_template_name for widget in _CHOICES}
+_WRITTEN = {
+    forms.Select.template_name: _select_markup,
+    forms.RadioSelect.template_name: _choices_markup,
+    forms.CheckboxSelectMultiple.template_name: _choices_markup,
+    forms.Textarea.template_name: _textarea_markup,
+    **{widget.template_name: _single_input_markup for widget in (
+        forms.TextInput, forms.EmailInput, forms.URLInput, forms.NumberInput, forms.PasswordInput, forms.HiddenInput,
+        forms.DateInput, forms.DateTimeInput, forms.TimeInput, forms.CheckboxInput, forms.ColorInput, forms.SearchInput,
+        forms.TelInput, forms.FileInput,
+    )},
+}
 
 
 def _shown(value):

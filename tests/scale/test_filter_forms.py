@@ -96,25 +96,45 @@ class _Colour(forms.Form):
     plain = forms.CharField(required=False, widget=forms.Select(choices=[("a", "<b>gras</b>")], attrs={"data-x": 'a"b', "disabled": True, "hidden": False}))
     picker = forms.MultipleChoiceField(choices=CHOICES, required=False, widget=CountryPicker)
     country = forms.ChoiceField(choices=CHOICES, required=False, widget=CountrySelect)
+    outcome = forms.ChoiceField(choices=CHOICES, widget=forms.RadioSelect(attrs={"class": "inline"}))
+    region = forms.ChoiceField(choices=GROUPED, required=False, widget=forms.RadioSelect)
+    sections = forms.MultipleChoiceField(choices=CHOICES, required=False, widget=forms.CheckboxSelectMultiple)
+    areas = forms.MultipleChoiceField(choices=GROUPED, required=False, widget=forms.CheckboxSelectMultiple)
+    title = forms.CharField(max_length=20, required=False, widget=forms.TextInput(attrs={"placeholder": 'Un "titre" & <b>'}))
+    email = forms.EmailField(required=False)
+    site = forms.URLField(required=False)
+    amount = forms.DecimalField(required=False, max_digits=12, decimal_places=2, widget=forms.NumberInput(attrs={"inputmode": "decimal"}))
+    months = forms.IntegerField(required=False, min_value=1)
+    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    agree = forms.BooleanField(required=False)
+    secret = forms.CharField(required=False, widget=forms.PasswordInput)
+    token = forms.CharField(required=False, widget=forms.HiddenInput)
+    story = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    upload = forms.FileField(required=False)
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
 @pytest.mark.parametrize(
     "data",
-    [{}, {"colour": "ML", "tags": ["SN", "x<y"], "year": "12026", "day": "d", "flag": "true", "plain": "a", "country": "SN"}],
+    [{}, {"colour": "ML", "tags": ["SN", "x<y"], "year": "12026", "day": "d", "flag": "true", "plain": "a", "country": "SN",
+          "outcome": "x<y", "region": "ML", "sections": ["", "CI"], "areas": ["SN", "FR"], "title": "Puits <b>& \"eau\"",
+          "email": "tresorier@osim.fr", "site": "pas une adresse", "amount": "12500.50", "months": "12", "start": "2027-03-01",
+          "agree": "on", "secret": "x", "token": "a&b", "story": "Ligne 1\n<script>alert(1)</script>\nLigne 3"}],
 )
-def test_every_select_is_written_as_djangos_templates_write_it(language, data):
-    """settings.FORM_RENDERER writes a select's options in Python: byte for byte what Django's templates write."""
+@pytest.mark.parametrize("auto_id", ["id_%s", False])
+def test_every_choice_widget_is_written_as_djangos_templates_write_it(language, data, auto_id):
+    """settings.FORM_RENDERER writes selects, radio buttons, checkboxes, inputs and text areas in Python: byte for
+    byte what Django's templates write, with or without ids, empty or filled (markup included)."""
     from django.forms.renderers import DjangoTemplates
 
     from forim_portal.widgets import FormRenderer
 
     with translation.override(language):
-        ours = _Colour(data or None, renderer=FormRenderer())
-        djangos = _Colour(data or None, renderer=DjangoTemplates())
+        ours = _Colour(data or None, renderer=FormRenderer(), auto_id=auto_id)
+        djangos = _Colour(data or None, renderer=DjangoTemplates(), auto_id=auto_id)
         for name in _Colour.base_fields:
             assert str(ours[name]) == str(djangos[name]), name
-            assert "<option" in str(ours[name])
+            assert "<option" in str(ours[name]) or "<input" in str(ours[name]) or "<textarea" in str(ours[name])
 
 
 def test_the_portals_forms_use_it():
