@@ -290,6 +290,8 @@ def update_draft(*, application, by, values_by_step, lock_version=None, lines=No
         locked.last_saved_by = by
         locked.last_saved_at = timezone.now()
         locked.save()
+    # The caller's instance now holds the stored row (a changed foreign key drops its cached object): the autosave
+    # answers from it without reading the row again (grants.views._autosave).
     for field in locked._meta.concrete_fields:
         setattr(application, field.attname, getattr(locked, field.attname))
     return kept

@@ -435,7 +435,9 @@ def _autosave(request, application, step):
         application=application, by=request.user, step=step, values=values,
         lock_version=request.POST.get("lock_version"), lines=rows,
     )
-    application.refresh_from_db()
+    # No refresh_from_db: save_step copied the stored row onto `application` (grants.services.update_draft), and a
+    # refresh would also drop the call and the organisation read with it, two more queries per autosave.
+    prefetch_related_objects([application], "budget_lines")  # read once: the lines shown and the budget's rules
     lines = {line.pk: line for line in application.budget_lines.all()}
     results = check_application(application)
     fields, step_failures = _rule_feedback(application, step, form, results, attempted=False)

@@ -1,6 +1,7 @@
 """Pages: the steps render, autosave keeps what is valid, stale saves answer 409, access is by dossier."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -76,6 +77,41 @@ def test_autosave_new_budget_line_gets_its_id_back(client, draft, applicant):
     line = BudgetLine.objects.get(application=draft, category="training")
     assert line.amount == Decimal("501.00")
     assert f'name="lines-2-id" id="id_lines-2-id" value="{line.pk}"' in response.content.decode()
+
+
+def test_an_autosave_answers_from_the_row_it_saved_in_a_fixed_number_of_queries(client, draft, applicant):
+    """At the deadline hour every association autosaves: after its save the answer reads neither the dossier again
+    (the service hands back the stored row) nor the lines twice, shows what was stored, and reads as much
+    with 3 lines as with 13."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, applicant)
+    data = budget_post(draft)
+    data.update({"lines-2-category": "training", "lines-2-label": "Formation", "lines-2-quantity": "1", "lines-2-unit_cost": "500"})
+    data["lines-TOTAL_FORMS"] = 3
+    data["amount_requested"] = "14500"
+    with CaptureQueriesContext(connection) as few_lines:
+        response = client.post(autosave_url(draft, "budget"), data)
+    assert response.status_code == 200 and "20\u202f500,00\xa0€" in response.content.decode()  # the stored total
+    after_save = [q["sql"] for q in few_lines.captured_queries]
+    after_save = after_save[next(i for i, sql in enumerate(after_save) if sql.startswith('UPDATE "grants_application"')) + 1:]
+    assert not [sql for sql in after_save if re.search(r'FROM "grants_application" WHERE "grants_application"."id" = \d+ LIMIT', sql)]
+    assert len([sql for sql in after_save if sql.startswith('SELECT "grants_budgetline"')]) == 1
+
+    draft.refresh_from_db()
+    for extra in range(10):
+        BudgetLine.objects.create(application=draft, category="operating", label=f"Ligne {extra}", quantity=1, unit_cost=Decimal("10"), amount=Decimal("10"))
+    draft.refresh_from_db()
+    with CaptureQueriesContext(connection) as many_lines:
+        assert client.post(autosave_url(draft, "budget"), budget_post(draft)).status_code == 200
+    def reads(captured):  # each line sent is written (an UPDATE each); what is read stays the same
+        return len([q for q in captured.captured_queries if q["sql"].startswith("SELECT")])
+
+    assert reads(many_lines) <= reads(few_lines)
+    draft.refresh_from_db()
+    assert client.post(autosave_url(draft, "project"), {"lock_version": draft.lock_version, "title": "Puits solaire"}).status_code == 200
+    assert Application.objects.get(pk=draft.pk).title == "Puits solaire"
 
 
 def test_stale_autosave_answers_409_and_names_who_saved(client, draft, applicant, association):
