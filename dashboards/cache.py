@@ -65,4 +65,10 @@ def connect():
 def figures(parts, compute):
     """`compute()`'s result, cached under `parts` (what the figures depend on), the day (overdue reports,
     network links that end), the language and the data's version."""
-    return FIGURES.get([timezone.localdate().isoformat(), translation.get_language() or "", *parts], compute)
+    return figures_many([(parts, compute)])[0]
+
+
+def figures_many(entries):
+    """`figures` of each `(parts, compute)`, read from the cache in one round trip."""
+    scope = [timezone.localdate().isoformat(), translation.get_language() or ""]
+    return FIGURES.get_many([([*scope, *parts], compute) for parts, compute in entries])

@@ -72,24 +72,34 @@ class VersionedCache:
 
     def get(self, parts, compute):
         """`compute()`'s result, cached under `parts` (what else the figures depend on) and the version."""
+        return self.get_many([(parts, compute)])[0]
+
+    def get_many(self, entries):
+        """The result of each `(parts, compute)` of `entries`, in order: the version and every entry read in one
+        round trip (a page that needs several figures waits once), the missing ones computed and kept in one more."""
         if connection.in_atomic_block:
-            return compute()
-        key = ":".join([self.name, *(str(part) for part in parts)])
+            return [compute() for _parts, compute in entries]
+        keys = [":".join([self.name, *(str(part) for part in parts)]) for parts, _compute in entries]
         try:
-            # The version and the entry in one round trip; the entry holds the version it was computed under.
-            found = cache.get_many([self.version_key, key])
+            # Each entry holds the version it was computed under.
+            found = cache.get_many([self.version_key, *keys])
             version = found.get(self.version_key)
             if version is None:
                 version = self.version()
         except Exception:  # the cache is unreachable: the figures are computed, as without it
             logger.exception("Could not read %s from the cache", self.name)
-            return compute()
-        entry = found.get(key)
-        if entry is not None and entry[0] == version:
-            return entry[1]
-        figures = compute()
-        try:
-            cache.set(key, (version, figures), self.timeout)
-        except Exception:
-            logger.exception("Could not keep %s in the cache", self.name)
-        return figures
+            return [compute() for _parts, compute in entries]
+        results, computed = [], {}
+        for key, (_parts, compute) in zip(keys, entries, strict=True):
+            entry = found.get(key)
+            if entry is not None and entry[0] == version:
+                results.append(entry[1])
+            else:
+                results.append(compute())
+                computed[key] = (version, results[-1])
+        if computed:
+            try:
+                cache.set_many(computed, self.timeout)
+            except Exception:
+                logger.exception("Could not keep %s in the cache", self.name)
+        return results

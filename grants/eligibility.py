@@ -100,15 +100,27 @@ def latest_visa(application):
     return application.visas.order_by("-created_at", "-id").first()
 
 
-def country_check(application):
-    """(ok, message) of the dossier's project country against its call; kept in Django's cache per call, country
-    and language under the dashboards' version (a call or a country list saved bumps it: dashboards.cache)."""
-    from dashboards.cache import figures  # dashboards builds on grants: read when asked, never at load time
+def _cached_rule_figures(application):
+    """The two rule figures kept in Django's cache under the dashboards' version, read in one round trip: the
+    project country's check (per call, country and language; a call or a country list saved bumps it) and, when
+    the call asks for a clean track record, the association's unsettled earlier projects (three queries over
+    reports, dossiers and imported history, per dossier and day; every write to those apps bumps it)."""
+    from dashboards.cache import figures_many  # dashboards builds on grants: read when asked, never at load time
 
     call, country = application.call, application.country.code if application.country else ""
-    if call.pk is None:
-        return country_check_for(call, country)
-    return figures(["country-check", call.pk, country], lambda: country_check_for(call, country))
+    organisation = application.organisation
+    entries = {}
+    if call.pk is not None:  # an unsaved call (a preview) is checked, never cached
+        entries["country"] = (["country-check", call.pk, country], lambda: country_check_for(call, country))
+    if call.track_record_required:
+        entries["unsettled"] = (
+            ["unsettled-projects", application.organisation_id, application.pk],
+            lambda: unsettled_projects(organisation, today=timezone.localdate(), exclude=application.pk),
+        )
+    found = dict(zip(entries, figures_many(list(entries.values())), strict=True))
+    if "country" not in found:
+        found["country"] = country_check_for(call, country)
+    return found
 
 
 def country_check_for(call, country):
@@ -147,18 +159,9 @@ def waiver_text(waiver):
     }
 
 
-def track_record_check(application):
-    """(ok, message, waiver) of the association's earlier projects: none unsettled, or the rule lifted for this dossier.
-
-    The earlier projects (three queries over reports, dossiers and imported history) are kept in Django's cache per
-    dossier, day and language under the dashboards' version, which every write to those apps bumps (dashboards.cache)."""
-    from dashboards.cache import figures  # dashboards builds on grants: read when asked, never at load time
-
-    organisation = application.organisation
-    unsettled = figures(
-        ["unsettled-projects", application.organisation_id, application.pk],
-        lambda: unsettled_projects(organisation, today=timezone.localdate(), exclude=application.pk),
-    )
+def track_record_check(application, unsettled):
+    """(ok, message, waiver) of the association's earlier projects (`unsettled`, read by `_cached_rule_figures`):
+    none unsettled, or the rule lifted for this dossier."""
     if not unsettled:
         return True, "", ""
     waiver = waiver_of(application, "track_record")
@@ -214,7 +217,8 @@ def check_application(application):
         % {"total": euros(total), "min": euros(call.min_total_budget), "max": euros(call.max_total_budget)},
         "budget",
     )
-    rule("country", _("Pays éligible"), *country_check(application), "country")
+    cached = _cached_rule_figures(application)
+    rule("country", _("Pays éligible"), *cached["country"], "country")
     sector_ok = bool(application.sector) and (not call.sectors or application.sector in call.sectors)
     rule(
         "sector", _("Secteur éligible"), sector_ok,
@@ -225,7 +229,7 @@ def check_application(application):
     allowed, reason = _can_apply(organisation)
     rule("association_validated", _("Association validée"), allowed, reason, "association")
     if call.track_record_required:
-        ok, message, waiver = track_record_check(application)
+        ok, message, waiver = track_record_check(application, cached["unsettled"])
         rule("track_record", LIFTABLE_RULES["track_record"], ok, message, "association", waiver=waiver)
     if call.min_association_age_months:
         reference_day = timezone.localdate(call.deadline)

@@ -50,7 +50,7 @@ class DraftForm(forms.ModelForm):
 class OfferedCountryField(forms.ChoiceField):
     """The project's country: offers the call's eligible countries (and the value already saved), accepts any country.
 
-    A country off the list is kept as typed: the call's rule (grants.eligibility.country_check) says at the field why
+    A country off the list is kept as typed: the call's rule (grants.eligibility.country_check_for) says at the field why
     the dossier cannot be filed with it, so nothing the association wrote is lost.
     """
 
