@@ -2,6 +2,8 @@
 
 from django.utils.functional import LazyObject, empty
 
+from .backends import LOADED_KEY
+
 SESSION_KEY = "active_organisation_id"
 
 
@@ -11,9 +13,14 @@ def memberships_of(user):
 
 
 def _membership_rows(user):
+    """The user's memberships with their organisations: as read with the user by accounts.backends when the
+    session's user was just loaded there (one query for both), else read now."""
     from members.models import Membership
 
-    return list(Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name"))
+    loaded = user.__dict__.pop(LOADED_KEY, None)
+    if loaded is not None:
+        return loaded
+    return list(Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name", "pk"))
 
 
 def active_organisation(request, organisations=None):

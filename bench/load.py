@@ -287,7 +287,7 @@ def verified_session(email):
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     device = device or TOTPDevice.objects.create(user=user, name="Banc de charge", confirmed=True)
     client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="accounts.backends.ModelBackend")
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
@@ -339,7 +339,7 @@ def query_counts(pairs, dossiers, staff):
             for name, value in verified_session(who).items():
                 client.cookies[name] = value
         elif who:
-            client.force_login(User.objects.get(email=who), backend="django.contrib.auth.backends.ModelBackend")
+            client.force_login(User.objects.get(email=who), backend="accounts.backends.ModelBackend")
         with CaptureQueriesContext(connection) as queries:
             status = client.get(path).status_code
         counts[page] = {"queries": len(queries), "status": status}

@@ -176,7 +176,7 @@ def sessions():
     cookies = {}
     for who, user in (("staff", staff), ("association", member.user)):
         client = Client(HTTP_HOST="127.0.0.1")
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="accounts.backends.ModelBackend")
         if who == "staff":
             session = client.session
             session[DEVICE_ID_SESSION_KEY] = device.persistent_id

@@ -55,7 +55,7 @@ from .selectors import (
 
 PAGE_SIZE = 50
 IMPORT_SESSION_KEY = "members_import"
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "accounts.backends.ModelBackend"
 
 
 def _form_error(form, error):

@@ -95,7 +95,7 @@ def reviewer(db):
 
 def login(client, user, *, second_factor=True):
     """Sign in; staff (who must) also give their second factor, unless the test is about that step."""
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="accounts.backends.ModelBackend")
     if second_factor and requires_second_factor(user):
         give_second_factor(client, user)
     return client

@@ -143,7 +143,8 @@ AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out login before any password is checked.
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, reading the session's user with their memberships in one query (accounts.backends).
+    "accounts.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
