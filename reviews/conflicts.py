@@ -14,21 +14,28 @@ reviewer, never assign one in conflict.
 """
 
 from django.utils import timezone
+from django.utils.html import format_html
 
 from forim_portal.versioned_cache import VersionedCache
 
-FREE_REVIEWERS = VersionedCache("reviews-free-reviewers", timeout=600)
+# Named for what it holds, written options: never an entry of the earlier (id, name) lists read as HTML.
+FREE_REVIEWERS = VersionedCache("reviews-free-reviewer-options", timeout=600)
 
 
-def free_reviewers(application):
-    """[(id, name)] of the active reviewers without a conflict of interest on this dossier (`services.reviewers`
-    less `services.conflicted_reviewer_ids`), in the reviewers' order."""
+def free_reviewer_options(application):
+    """[(id, its `<option>`, escaped)] of the active reviewers without a conflict of interest on this dossier
+    (`services.reviewers` less `services.conflicted_reviewer_ids`), in the reviewers' order. Kept written: the
+    page only leaves out those already asked and joins the rest (escaping 600 names took 6 ms a view)."""
     from . import services
 
     def compute():
         conflicted = services.conflicted_reviewer_ids(application)
         reviewers = services.reviewers().only("first_name", "last_name", "email")
-        return [(reviewer.pk, str(reviewer)) for reviewer in reviewers if reviewer.pk not in conflicted]
+        return [
+            (reviewer.pk, str(format_html('<option value="{}">{}</option>', reviewer.pk, str(reviewer))))
+            for reviewer in reviewers
+            if reviewer.pk not in conflicted
+        ]
 
     return FREE_REVIEWERS.get([application.pk, application.organisation_id, timezone.localdate().isoformat()], compute)
 

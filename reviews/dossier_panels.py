@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import DocumentJob
@@ -25,7 +26,7 @@ from grants.models import Application
 from grants.selectors import thread, with_state_labels
 
 from . import services
-from .conflicts import free_reviewers
+from .conflicts import free_reviewer_options
 from .forms import NoteForm
 from .models import CriterionScore
 
@@ -50,9 +51,8 @@ def _evaluation(request, application, forms):
     reviewer_options = ""
     if application.status in services.REVIEWABLE_STATES:  # the only states whose panel offers the choice
         asked = {a.reviewer_id for a in assignments}
-        reviewer_options = format_html_join(
-            "", '<option value="{}">{}</option>', ((pk, name) for pk, name in free_reviewers(application) if pk not in asked)
-        )
+        # each option escaped when written (conflicts.free_reviewer_options)
+        reviewer_options = mark_safe("".join(option for pk, option in free_reviewer_options(application) if pk not in asked))
     return {
         "assignments": assignments,
         "reviewer_options": reviewer_options,  # the <option>s of the reviewers it may still be given (60 and more)

@@ -84,6 +84,11 @@ def test_the_reviewers_offered_follow_every_tie_written(client, make, reviewers,
     third.last_name = "Ndiaye"
     third.save()
     assert f'<option value="{third.pk}">{third.first_name} Ndiaye</option>' in page(client, dossier)
+    third.last_name = "<b>Ndiaye</b> & fils"  # kept written in the cache, escaped once when written
+    third.save()
+    shown = page(client, dossier)
+    assert f'<option value="{third.pk}">{third.first_name} &lt;b&gt;Ndiaye&lt;/b&gt; &amp; fils</option>' in shown
+    assert "<b>Ndiaye</b>" not in shown
     second.is_active = False
     second.save(update_fields=["is_active"])
     assert offered(page(client, dossier)) == {third.pk} == free_in_database(dossier)
