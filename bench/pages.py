@@ -302,16 +302,22 @@ def hammer(port, path, cookies, seconds, concurrency, headers=None):
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
-    ms = [t * 1000 for t in times]
+    return {"ms": [t * 1000 for t in times], "server_ms": server_times, "errors": errors[0], "elapsed": elapsed}
+
+
+def summary(slices):
+    """One page's figures from its measured slices (one per round), their latencies pooled."""
+    ms = [t for each in slices for t in each["ms"]]
+    server_times = [t for each in slices for t in each["server_ms"]]
     return {
         "requests": len(ms),
-        "rps": round(len(ms) / elapsed, 1),
+        "rps": round(len(ms) / sum(each["elapsed"] for each in slices), 1),
         "p50_ms": round(percentile(ms, 50), 1),
         "p99_ms": round(percentile(ms, 99), 1),
         # the worker's own time (bench.timing): what the issue's targets are about, without the queue
         "server_p50_ms": round(percentile(server_times, 50), 1) if server_times else None,
         "server_p99_ms": round(percentile(server_times, 99), 1) if server_times else None,
-        "errors": errors[0],
+        "errors": sum(each["errors"] for each in slices),
     }
 
 
@@ -323,18 +329,24 @@ def run_size(size, args):
     load = os.getloadavg()
     # 2 sync workers; the throttle still runs, it just never refuses the benchmark
     server = start_gunicorn(args.port, args.workers, url, threads=1, extra_env={"API_USER_RATE": "100000000/hour"})
-    measured = {}
+    slices = {name: [] for name, _who, _path in page_list}
     try:
         for name, who, path in page_list:
             hammer(args.port, path, cookies[who], min(1.0, args.seconds), args.concurrency, HEADERS.get(name))  # warm both workers
-            measured[name] = {
-                "path": path,
-                **hammer(args.port, path, cookies[who], args.seconds, args.concurrency, HEADERS.get(name)),
-                **{k: v for k, v in inprocess[name].items() if k not in {"plan", "slowest_sql"}},
-            }
+        # --rounds N: each page's seconds cut in N slices taken in turn, so a burst of a shared host's noise
+        # falls on every page a little rather than on whichever page was being measured
+        for _round in range(args.rounds):
+            for name, who, path in page_list:
+                slices[name].append(
+                    hammer(args.port, path, cookies[who], args.seconds / args.rounds, args.concurrency, HEADERS.get(name))
+                )
     finally:
         server.terminate()
         server.wait(timeout=30)
+    measured = {
+        name: {"path": path, **summary(slices[name]), **{k: v for k, v in inprocess[name].items() if k not in {"plan", "slowest_sql"}}}
+        for name, _who, path in page_list
+    }
     floor = measured["floor"]["p50_ms"] or 0.1
     for row in measured.values():
         row["ratio_to_floor"] = round(row["p50_ms"] / floor, 1)
@@ -417,7 +429,8 @@ def markdown(results, args):
     parts = [
         f"# Pages benchmark, {time.strftime('%Y-%m-%d %H:%M')}",
         "",
-        f"gunicorn {args.workers} sync workers, {args.concurrency} connections, {args.seconds} s per page, "
+        f"gunicorn {args.workers} sync workers, {args.concurrency} connections, {args.seconds} s per page"
+        f"{f' in {args.rounds} rounds (the pages in turn, latencies pooled)' if args.rounds > 1 else ''}, "
         f"{os.cpu_count()} CPUs shared with whatever else runs on the machine.",
         "",
     ]
@@ -448,6 +461,9 @@ def main():
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--sizes", default="1000,10000,100000", help="dossiers per run, comma-separated")
     parser.add_argument("--seconds", type=float, default=10, help="per page (max 120)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="measure the pages in turn this many times, each for seconds/rounds, latencies pooled "
+                             "(1: one page after the other, as the issue's table)")
     parser.add_argument("--concurrency", type=int, default=4, help="connections at once (max 64)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--port", type=int, default=8798)
@@ -458,7 +474,7 @@ def main():
     args = parser.parse_args()
     if args.redis_url:
         os.environ["REDIS_URL"] = args.redis_url  # read by the settings, here and in gunicorn
-    args.seconds, args.concurrency = min(args.seconds, 120), min(args.concurrency, 64)
+    args.seconds, args.concurrency, args.rounds = min(args.seconds, 120), min(args.concurrency, 64), max(1, args.rounds)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     if not args.database_url.startswith("postgres"):
         raise SystemExit("Ce banc mesure PostgreSQL : donnez --database-url postgres://…")
@@ -486,6 +502,7 @@ def main():
                     "workers": args.workers,
                     "concurrency": args.concurrency,
                     "seconds": args.seconds,
+                    "rounds": args.rounds,
                     "cpus": os.cpu_count(),
                     "results": results,
                 },
