@@ -22,6 +22,11 @@ from forim_portal.versioned_cache import VersionedCache
 FREE_REVIEWERS = VersionedCache("reviews-free-reviewer-options", timeout=600)
 
 
+def reviewer_option(reviewer):
+    """A reviewer as an `<option>` of the assign selects (staff table and dossier page), escaped."""
+    return str(format_html('<option value="{}">{}</option>', reviewer.pk, str(reviewer)))
+
+
 def free_reviewer_options(application):
     """[(id, its `<option>`, escaped)] of the active reviewers without a conflict of interest on this dossier
     (`services.reviewers` less `services.conflicted_reviewer_ids`), in the reviewers' order. Kept written: the
@@ -31,11 +36,7 @@ def free_reviewer_options(application):
     def compute():
         conflicted = services.conflicted_reviewer_ids(application)
         reviewers = services.reviewers().only("first_name", "last_name", "email")
-        return [
-            (reviewer.pk, str(format_html('<option value="{}">{}</option>', reviewer.pk, str(reviewer))))
-            for reviewer in reviewers
-            if reviewer.pk not in conflicted
-        ]
+        return [(reviewer.pk, reviewer_option(reviewer)) for reviewer in reviewers if reviewer.pk not in conflicted]
 
     return FREE_REVIEWERS.get([application.pk, application.organisation_id, timezone.localdate().isoformat()], compute)
 

@@ -7,7 +7,6 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -31,6 +30,7 @@ from grants.states import State
 from grants.workflow import APPLICANT, OPERATOR, STAFF, SYSTEM, TRANSITIONS
 
 from . import dossier_panels, exports, selectors, services, table
+from .conflicts import reviewer_option
 from .criteria import sections_for
 from .diagram import every_machine
 from .filters import ApplicationFilter
@@ -118,7 +118,7 @@ def _reviewer_options():
     """The active reviewers as `<option>`s, written here in one go rather than by a template loop over 60 users
     and more."""
     reviewers = services.reviewers().only("first_name", "last_name", "email")
-    return format_html_join("", '<option value="{}">{}</option>', ((r.pk, r) for r in reviewers))
+    return mark_safe("".join(reviewer_option(r) for r in reviewers))  # each escaped by reviewer_option
 
 
 def _bulk_action(request):
